@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Memorial moderation"
+admin.site.site_title = "Memorial"
+admin.site.index_title = "Moderation and memorials"
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("tributes.urls")),
+]
+
+handler404 = "tributes.views.errors.page_not_found"
+handler500 = "tributes.views.errors.server_error"

@@ -1,0 +1,40 @@
+import pytest
+
+from tests.factories import MemorialFactory, UserFactory
+from tributes.models import Visibility
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="claire")
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(username="stranger")
+
+
+@pytest.fixture
+def moderator(db):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username="moderator", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def memorial(owner):
+    return MemorialFactory(name="Teddy Ashby", slug="teddy", owners=[owner])
+
+
+@pytest.fixture
+def private_memorial(owner):
+    return MemorialFactory(
+        name="Private Person", slug="private-person", visibility=Visibility.PRIVATE, owners=[owner]
+    )

@@ -1,0 +1,81 @@
+from django.contrib import admin
+
+from tributes.models import Candle, CandleEvent, Comment, Love, Memorial, Photo, Tribute
+
+
+@admin.register(Memorial)
+class MemorialAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "slug",
+        "visibility",
+        "moderation_mode",
+        "family_moderates",
+        "updated_at",
+    ]
+    list_filter = ["visibility", "moderation_mode", "family_moderates"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["owners"]
+    raw_id_fields = ["cover_photo"]
+
+
+@admin.register(Tribute)
+class TributeAdmin(admin.ModelAdmin):
+    list_display = ["author_name", "memorial", "short_message", "emblem", "status", "created_at"]
+    list_filter = ["status", "emblem", "memorial__moderation_mode"]
+    search_fields = ["author_name", "author_email", "message", "memorial__name"]
+    list_select_related = ["memorial"]
+    raw_id_fields = ["memorial", "photo"]
+    readonly_fields = ["moderated_by", "moderated_at", "love_count", "created_at"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Message")
+    def short_message(self, tribute: Tribute) -> str:
+        return tribute.message[:80]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["author_name", "tribute", "short_body", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["author_name", "author_email", "body"]
+    list_select_related = ["tribute", "tribute__memorial"]
+    raw_id_fields = ["tribute"]
+    readonly_fields = ["moderated_by", "moderated_at", "created_at"]
+
+    @admin.display(description="Comment")
+    def short_body(self, comment: Comment) -> str:
+        return comment.body[:80]
+
+
+@admin.register(CandleEvent)
+class CandleEventAdmin(admin.ModelAdmin):
+    list_display = ["title", "memorial", "local_date", "local_time", "time_zone", "is_floating"]
+    list_filter = ["is_floating"]
+    search_fields = ["title", "memorial__name"]
+    list_select_related = ["memorial"]
+    raw_id_fields = ["memorial"]
+    readonly_fields = ["starts_at", "ends_at", "created_by"]
+
+
+@admin.register(Candle)
+class CandleAdmin(admin.ModelAdmin):
+    list_display = ["name", "event", "memorial", "lit_at", "burns_until"]
+    search_fields = ["name", "message"]
+    list_select_related = ["event", "memorial"]
+    raw_id_fields = ["event", "memorial"]
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    list_display = ["pk", "memorial", "alt_text", "width", "height", "created_at"]
+    list_select_related = ["memorial"]
+    raw_id_fields = ["memorial"]
+
+
+@admin.register(Love)
+class LoveAdmin(admin.ModelAdmin):
+    list_display = ["tribute", "created_at"]
+    list_select_related = ["tribute"]
+    raw_id_fields = ["tribute"]

@@ -1,0 +1,612 @@
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from functools import cached_property
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a time zone we know. Try a name like Europe/London."),
+            params={"value": value},
+        )
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public: anyone can find it")
+    UNLISTED = "unlisted", _("Unlisted: only people with the link")
+    PRIVATE = "private", _("Private: only the family")
+
+
+class ModerationMode(models.TextChoices):
+    ALL_HELD = "all_held", _("Every tribute and comment waits for approval")
+    FIRST_TIME_HELD = "first_time_held", _("Only first-time writers wait for approval")
+    OPEN = "open", _("Published at once, moderated afterwards")
+    FAMILY_ONLY = "family_only", _("Only the family may post")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Spam")
+
+
+class RejectionReason(models.TextChoices):
+    ABUSIVE = "abusive", _("Abusive or hurtful")
+    SPAM = "spam", _("Spam or advertising")
+    COPYRIGHT = "copyright", _("Copyright (for example song lyrics)")
+    OFF_TOPIC = "off_topic", _("Not about this person")
+    OTHER = "other", _("Other")
+
+
+class Emblem(models.TextChoices):
+    NONE = "", _("No emblem")
+    CANDLE = "candle", _("Candle")
+    ANGEL_WINGS = "angel_wings", _("Angel wings")
+    YELLOW_ROSE = "yellow_rose", _("Yellow rose")
+    HEART = "heart", _("Heart")
+    RIBBON = "ribbon", _("Ribbon")
+    STAR = "star", _("Star")
+
+
+class MemorialQuerySet(models.QuerySet):
+    def listed(self) -> MemorialQuerySet:
+        """Memorials that may appear in lists, search results and the sitemap."""
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def visible_to(self, user) -> MemorialQuerySet:
+        """Memorials a person may open: public and unlisted ones, and private ones they own."""
+        shared = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
+        if user is not None and user.is_authenticated:
+            return self.filter(shared | Q(owners=user)).distinct()
+        return self.filter(shared)
+
+    def owned_by(self, user) -> MemorialQuerySet:
+        return self.filter(owners=user)
+
+
+class Memorial(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("web address"), max_length=220, unique=True, allow_unicode=False)
+    born_on = models.DateField(_("born on"), null=True, blank=True)
+    died_on = models.DateField(_("died on"), null=True, blank=True)
+    age_note = models.CharField(
+        _("note on dates"),
+        max_length=200,
+        blank=True,
+        help_text=_('Shown under the dates, for example "born at 21 weeks and 5 days".'),
+    )
+    story = models.TextField(_("their story"), blank=True)
+    cover_photo = models.ForeignKey(
+        "Photo",
+        verbose_name=_("cover photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    visibility = models.CharField(
+        _("who can see it"), max_length=10, choices=Visibility, default=Visibility.PUBLIC
+    )
+    allow_search_indexing = models.BooleanField(
+        _("let search engines list this page"),
+        default=False,
+        help_text=_("Only for public memorials, and only when the family asks for it."),
+    )
+    moderation_mode = models.CharField(
+        _("moderation"), max_length=20, choices=ModerationMode, default=ModerationMode.ALL_HELD
+    )
+    family_moderates = models.BooleanField(
+        _("the family moderates"),
+        default=False,
+        help_text=_(
+            "When on, the family reads and approves what visitors write instead of the site's "
+            "moderators."
+        ),
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("family owners"),
+        related_name="memorials",
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemorialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            # A baby may be born and die on the same day, so equal dates are allowed.
+            models.CheckConstraint(
+                condition=Q(born_on__isnull=True)
+                | Q(died_on__isnull=True)
+                | Q(died_on__gte=models.F("born_on")),
+                name="memorial_died_on_or_after_birth",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="memorial_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(moderation_mode__in=ModerationMode.values),
+                name="memorial_moderation_mode_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = self.unique_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tributes:memorial", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.born_on and self.died_on and self.died_on < self.born_on:
+            raise ValidationError({"died_on": _("The date of death cannot be before the birth.")})
+
+    @classmethod
+    def unique_slug(cls, name: str) -> str:
+        base = slugify(name)[:200] or "memorial"
+        slug, n = base, 1
+        while cls.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == Visibility.PRIVATE
+
+    @property
+    def is_indexable(self) -> bool:
+        return self.visibility == Visibility.PUBLIC and self.allow_search_indexing
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def is_owned_by(self, user) -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        return self.owners.filter(pk=user.pk).exists()
+
+
+class Photo(models.Model):
+    """A processed image: re-encoded WebP renditions, never the uploaded bytes.
+
+    `renditions` is a list of {"width", "height", "name"} sorted by width, `name` being the
+    storage name of that rendition.
+    """
+
+    memorial = models.ForeignKey(Memorial, on_delete=models.CASCADE, related_name="photos")
+    renditions = models.JSONField(default=list)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    alt_text = models.CharField(_("description of the photo"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.alt_text or f"Photo {self.pk}"
+
+
+class ModeratedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Status.PENDING)
+
+
+class Moderated(models.Model):
+    """What tributes and comments share: an author, a status and the moderation stamp."""
+
+    author_name = models.CharField(_("your name"), max_length=120)
+    author_email = models.EmailField(_("your email (optional)"), blank=True)
+    notify_on_publish = models.BooleanField(_("email me when it is published"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who made the last moderation decision."),
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(
+        max_length=20,
+        choices=RejectionReason,
+        blank=True,
+        help_text=_("Never shown to the author."),
+    )
+    # Only a SHA-256 of the author's private edit token is kept; the token itself is in their link.
+    edit_token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    # The form's idempotency key: a resent form finds the row it already created.
+    idempotency_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.APPROVED
+
+    def _decide(self, status: str, *, by, reason: str = "") -> None:
+        self.status = status
+        self.moderated_by = by
+        self.moderated_at = timezone.now()
+        self.rejection_reason = reason
+        self.save(
+            update_fields=[
+                "status",
+                "moderated_by",
+                "moderated_at",
+                "rejection_reason",
+                "updated_at",
+            ]
+        )
+
+    def approve(self, *, by) -> None:
+        self._decide(Status.APPROVED, by=by)
+
+    def reject(self, *, by, reason: str) -> None:
+        self._decide(Status.REJECTED, by=by, reason=reason)
+
+    def mark_spam(self, *, by) -> None:
+        self._decide(Status.SPAM, by=by, reason=RejectionReason.SPAM)
+
+    def restore(self, *, by) -> None:
+        """Put a rejected or spam item back in the queue."""
+        self._decide(Status.PENDING, by=by)
+
+
+class TributeQuerySet(ModeratedQuerySet):
+    def for_memorial(self, memorial: Memorial) -> TributeQuerySet:
+        return self.filter(memorial=memorial)
+
+
+class Tribute(Moderated):
+    memorial = models.ForeignKey(Memorial, on_delete=models.CASCADE, related_name="tributes")
+    relationship = models.CharField(
+        _("your relationship"),
+        max_length=80,
+        blank=True,
+        help_text=_('For example "Mum", "friend" or "a stranger who read the story".'),
+    )
+    message = models.TextField(_("your tribute"), max_length=10_000)
+    emblem = models.CharField(
+        _("emblem"), max_length=20, choices=Emblem, default=Emblem.NONE, blank=True
+    )
+    photo = models.OneToOneField(
+        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="tribute"
+    )
+    love_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = TributeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The memorial page lists one memorial's published tributes, newest first.
+            models.Index(fields=["memorial", "status", "-created_at"], name="tribute_page_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="tribute_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(emblem__in=Emblem.values), name="tribute_emblem_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Tribute from %(name)s") % {"name": self.author_name}
+
+    def get_absolute_url(self) -> str:
+        return f"{self.memorial.get_absolute_url()}#tribute-{self.pk}"
+
+
+class CommentQuerySet(ModeratedQuerySet):
+    def for_memorial(self, memorial: Memorial) -> CommentQuerySet:
+        return self.filter(tribute__memorial=memorial)
+
+
+class Comment(Moderated):
+    tribute = models.ForeignKey(Tribute, on_delete=models.CASCADE, related_name="comments")
+    body = models.TextField(_("your comment"), max_length=2_000)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["tribute", "status", "created_at"], name="comment_thread_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="comment_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Comment from %(name)s") % {"name": self.author_name}
+
+    def get_absolute_url(self) -> str:
+        return f"{self.tribute.memorial.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def memorial(self) -> Memorial:
+        return self.tribute.memorial
+
+
+class Love(models.Model):
+    """A text-free "sending love" on a tribute: one per visitor, counted on the tribute."""
+
+    tribute = models.ForeignKey(Tribute, on_delete=models.CASCADE, related_name="loves")
+    visitor_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tribute", "visitor_key"], name="one_love_per_visitor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Love on {self.tribute_id}"
+
+
+class CandleEventQuerySet(models.QuerySet):
+    def site_wide(self) -> CandleEventQuerySet:
+        return self.filter(memorial__isnull=True)
+
+    def upcoming(self, *, now: dt.datetime | None = None) -> CandleEventQuerySet:
+        """Fixed events that have not ended yet, and every floating event (they recur yearly)."""
+        now = now or timezone.now()
+        return self.filter(Q(is_floating=True) | Q(ends_at__gt=now))
+
+    def visible_to(self, user) -> CandleEventQuerySet:
+        return self.filter(
+            Q(memorial__isnull=True) | Q(memorial__in=Memorial.objects.visible_to(user))
+        )
+
+
+class CandleEvent(models.Model):
+    """A time to light candles together.
+
+    A fixed event happens once at `local_date` `local_time` in `time_zone`; its UTC instant is
+    derived on save into `starts_at` and `ends_at`. A floating event ("19:00 wherever you are")
+    has no single instant: it is resolved in each visitor's zone, and both instants are null.
+    """
+
+    memorial = models.ForeignKey(
+        Memorial,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="candle_events",
+        help_text=_("Leave empty for a site-wide event such as the Wave of Light."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    message = models.TextField(_("message"), blank=True)
+    local_date = models.DateField(_("date"))
+    local_time = models.TimeField(_("time"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Empty for a floating event."),
+    )
+    is_floating = models.BooleanField(
+        _("at this time wherever you are"),
+        default=False,
+        help_text=_(
+            'A floating event happens at the same local time in every zone ("19:00 wherever you are").'
+        ),
+    )
+    duration = models.DurationField(_("how long it lasts"), default=dt.timedelta(hours=1))
+    starts_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    ends_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CandleEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "local_date", "local_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration__gt=dt.timedelta(0)), name="candle_event_lasts_some_time"
+            ),
+            # A fixed event has a zone and a derived instant; a floating one has neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(is_floating=True, time_zone="", starts_at__isnull=True, ends_at__isnull=True)
+                    | Q(is_floating=False, starts_at__isnull=False, ends_at__isnull=False)
+                    & ~Q(time_zone="")
+                ),
+                name="candle_event_fixed_or_floating",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="candle_event_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = self.unique_slug()
+        if self.is_floating:
+            self.time_zone = ""
+            self.starts_at = self.ends_at = None
+        else:
+            self.starts_at = self.start_in(self.zone)
+            self.ends_at = self.starts_at + self.duration
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tributes:event", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.is_floating:
+            self.time_zone = ""
+            return
+        if not self.time_zone:
+            self.time_zone = self.memorial.time_zone if self.memorial_id else settings.TIME_ZONE
+        try:
+            validate_time_zone(self.time_zone)
+        except ValidationError as error:
+            raise ValidationError({"time_zone": error.messages}) from error
+        problem = wall_time_problem(self.local_start, zoneinfo.ZoneInfo(self.time_zone))
+        if problem:
+            raise ValidationError({"local_time": problem})
+
+    @property
+    def local_start(self) -> dt.datetime:
+        """The naive wall-clock start, as the family wrote it."""
+        return dt.datetime.combine(self.local_date, self.local_time)
+
+    @cached_property
+    def zone(self) -> zoneinfo.ZoneInfo | None:
+        return zoneinfo.ZoneInfo(self.time_zone) if self.time_zone else None
+
+    def unique_slug(self) -> str:
+        base = f"{slugify(self.title)[:180] or 'candles'}-{self.local_date:%Y-%m-%d}"
+        slug, n = base, 1
+        while CandleEvent.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def start_in(self, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+        """The aware start instant in `zone` (for a fixed event, always its own zone)."""
+        return self.local_start.replace(tzinfo=self.zone or zone)
+
+
+def wall_time_problem(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
+    """Explain why a local wall time cannot name one instant in `zone`, or return ''.
+
+    On the day clocks go forward a wall time may not exist; on the day they go back it may
+    happen twice. Round-tripping through UTC and comparing both folds detects both.
+    """
+    early = wall.replace(tzinfo=zone, fold=0)
+    late = wall.replace(tzinfo=zone, fold=1)
+    round_trip = early.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    if round_trip != wall:
+        return str(
+            _(
+                "%(time)s does not exist in %(zone)s that day: the clocks go forward. Please choose another time."
+            )
+            % {"time": wall.strftime("%H:%M"), "zone": zone.key}
+        )
+    if early.utcoffset() != late.utcoffset():
+        return str(
+            _(
+                "%(time)s happens twice in %(zone)s that day: the clocks go back. Please choose another time."
+            )
+            % {"time": wall.strftime("%H:%M"), "zone": zone.key}
+        )
+    return ""
+
+
+class CandleQuerySet(models.QuerySet):
+    def burning(self, *, now: dt.datetime | None = None) -> CandleQuerySet:
+        now = now or timezone.now()
+        return self.filter(Q(burns_until__isnull=True) | Q(burns_until__gt=now))
+
+    def gone_out(self, *, now: dt.datetime | None = None) -> CandleQuerySet:
+        now = now or timezone.now()
+        return self.filter(burns_until__lte=now)
+
+    def for_memorial(self, memorial: Memorial) -> CandleQuerySet:
+        return self.filter(memorial=memorial)
+
+
+class Candle(models.Model):
+    """A candle lit by a visitor: during an event, on a memorial, or both (a dedication)."""
+
+    event = models.ForeignKey(
+        CandleEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="candles"
+    )
+    memorial = models.ForeignKey(
+        Memorial,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="candles",
+        help_text=_("The memorial this candle is lit on or dedicated to."),
+    )
+    name = models.CharField(_("your name"), max_length=120)
+    show_name = models.BooleanField(_("show my name"), default=True)
+    message = models.CharField(_("a few words (optional)"), max_length=500, blank=True)
+    visitor_key = models.CharField(max_length=64, editable=False)
+    # The zone the visitor lit it in: counts candles per zone for floating events.
+    time_zone = models.CharField(max_length=64, blank=True)
+    lit_at = models.DateTimeField(default=timezone.now, db_index=True)
+    burns_until = models.DateTimeField(_("burns until"), null=True, blank=True)
+
+    objects = CandleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-lit_at"]
+        constraints = [
+            # One candle per visitor per event; memorial candles outside events are not limited here.
+            models.UniqueConstraint(
+                fields=["event", "visitor_key"],
+                condition=Q(event__isnull=False),
+                name="one_candle_per_visitor_per_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(event__isnull=False) | Q(memorial__isnull=False),
+                name="candle_belongs_somewhere",
+            ),
+            models.CheckConstraint(
+                condition=Q(burns_until__isnull=True) | Q(burns_until__gt=models.F("lit_at")),
+                name="candle_burns_after_lighting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Candle lit by %(name)s") % {"name": self.display_name}
+
+    @property
+    def display_name(self) -> str:
+        return self.name if self.show_name else str(_("Someone"))
+
+    def is_burning(self, *, at: dt.datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return self.burns_until is None or self.burns_until > at

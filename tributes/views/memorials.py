@@ -1,0 +1,47 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from tributes.access import get_visible_memorial
+from tributes.models import Candle, CandleEvent, Comment, Memorial, Tribute
+
+TRIBUTES_PER_PAGE = 10
+
+
+def home(request):
+    now = timezone.now()
+    events = (
+        CandleEvent.objects.upcoming(now=now)
+        .filter(Q(memorial__isnull=True) | Q(memorial__in=Memorial.objects.listed()))
+        .select_related("memorial")[:6]
+    )
+    memorials = Memorial.objects.listed().select_related("cover_photo")[:9]
+    return render(request, "tributes/home.html", {"events": events, "memorials": memorials})
+
+
+def memorial_detail(request, slug):
+    memorial = get_visible_memorial(request, slug)
+    now = timezone.now()
+    tributes = (
+        Tribute.objects.for_memorial(memorial)
+        .published()
+        .select_related("photo")
+        .prefetch_related(
+            Prefetch("comments", queryset=Comment.objects.published(), to_attr="published_comments")
+        )
+    )
+    page = Paginator(tributes, TRIBUTES_PER_PAGE).get_page(request.GET.get("page"))
+    candles = Candle.objects.for_memorial(memorial).aggregate(
+        burning=Count("pk", filter=Q(burns_until__isnull=True) | Q(burns_until__gt=now)),
+        total=Count("pk"),
+    )
+    next_event = memorial.candle_events.upcoming(now=now).first()
+    context = {
+        "memorial": memorial,
+        "page": page,
+        "candles": candles,
+        "next_event": next_event,
+        "is_owner": memorial.is_owned_by(request.user),
+    }
+    return render(request, "tributes/memorial_detail.html", context)
