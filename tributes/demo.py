@@ -157,7 +157,7 @@ def _moderator() -> None:
 
 def _tributes(memorial: Memorial, now: dt.datetime) -> None:
     moderator = get_user_model().objects.get(username=MODERATOR_USERNAME)
-    for days_ago, (name, relationship, emblem, message) in enumerate(reversed(TRIBUTES)):
+    for days_ago, (name, relationship, emblem, message) in enumerate(TRIBUTES):
         tribute = Tribute.objects.create(
             memorial=memorial,
             author_name=name,
