@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class TributesConfig(AppConfig):
     name = "tributes"
     verbose_name = "Memorials and tributes"
+
+    def ready(self) -> None:
+        from tributes.roles import sync_after_migrate
+
+        post_migrate.connect(sync_after_migrate, sender=self)

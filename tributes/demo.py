@@ -19,6 +19,7 @@ from tributes.models import (
     Tribute,
     Visibility,
 )
+from tributes.roles import MODERATORS_GROUP
 
 DEMO_MEMORIAL_SLUG = "teddy-ashby"
 MODERATOR_USERNAME = "moderator"
@@ -152,7 +153,7 @@ def _moderator() -> None:
     if created:
         user.set_password(MODERATOR_PASSWORD)
         user.save(update_fields=["password"])
-    user.groups.add(Group.objects.get(name="Moderators"))
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
 
 
 def _tributes(memorial: Memorial, now: dt.datetime) -> None:

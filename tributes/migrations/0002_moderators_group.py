@@ -1,14 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-MODERATOR_PERMISSIONS = {
-    "tribute": ["view", "change"],
-    "comment": ["view", "change"],
-    "memorial": ["view"],
-    "photo": ["view"],
-    "candleevent": ["view", "add", "change"],
-    "candle": ["view", "change"],
-}
+from tributes.roles import MODERATORS_GROUP, sync_moderators_group
 
 
 def create_moderators_group(apps, schema_editor):
@@ -17,22 +10,11 @@ def create_moderators_group(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    codenames = [
-        f"{action}_{model}"
-        for model, actions in MODERATOR_PERMISSIONS.items()
-        for action in actions
-    ]
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="tributes", codename__in=codenames)
-    )
+    sync_moderators_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_moderators_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="Moderators").delete()
+    apps.get_model("auth", "Group").objects.filter(name=MODERATORS_GROUP).delete()
 
 
 class Migration(migrations.Migration):
