@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from tributes.admin_scoping import MemorialScopedAdmin
 from tributes.models import Candle, CandleEvent, Comment, Love, Memorial, Photo, Tribute
 
 
 @admin.register(Memorial)
-class MemorialAdmin(admin.ModelAdmin):
+class MemorialAdmin(MemorialScopedAdmin):
+    memorial_lookup = ""
+    family_moderated_only = False
     list_display = [
         "name",
         "slug",
@@ -21,7 +24,7 @@ class MemorialAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tribute)
-class TributeAdmin(admin.ModelAdmin):
+class TributeAdmin(MemorialScopedAdmin):
     list_display = ["author_name", "memorial", "short_message", "emblem", "status", "created_at"]
     list_filter = ["status", "emblem", "memorial__moderation_mode"]
     search_fields = ["author_name", "author_email", "message", "memorial__name"]
@@ -36,7 +39,8 @@ class TributeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(MemorialScopedAdmin):
+    memorial_lookup = "tribute__memorial"
     list_display = ["author_name", "tribute", "short_body", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["author_name", "author_email", "body"]
@@ -50,7 +54,8 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CandleEvent)
-class CandleEventAdmin(admin.ModelAdmin):
+class CandleEventAdmin(MemorialScopedAdmin):
+    family_moderated_only = False
     list_display = ["title", "memorial", "local_date", "local_time", "time_zone", "is_floating"]
     list_filter = ["is_floating"]
     search_fields = ["title", "memorial__name"]
@@ -60,7 +65,8 @@ class CandleEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Candle)
-class CandleAdmin(admin.ModelAdmin):
+class CandleAdmin(MemorialScopedAdmin):
+    family_moderated_only = False
     list_display = ["name", "event", "memorial", "lit_at", "burns_until"]
     search_fields = ["name", "message"]
     list_select_related = ["event", "memorial"]
@@ -68,14 +74,15 @@ class CandleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(MemorialScopedAdmin):
     list_display = ["pk", "memorial", "alt_text", "width", "height", "created_at"]
     list_select_related = ["memorial"]
     raw_id_fields = ["memorial"]
 
 
 @admin.register(Love)
-class LoveAdmin(admin.ModelAdmin):
+class LoveAdmin(MemorialScopedAdmin):
+    memorial_lookup = "tribute__memorial"
     list_display = ["tribute", "created_at"]
     list_select_related = ["tribute"]
     raw_id_fields = ["tribute"]
