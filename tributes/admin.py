@@ -1,7 +1,27 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.views.main import IS_POPUP_VAR
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
-from tributes.admin_scoping import MemorialScopedAdmin
-from tributes.models import Candle, CandleEvent, Comment, Love, Memorial, Photo, Tribute
+from tributes import moderation
+from tributes.admin_scoping import MemorialScopedAdmin, is_site_moderator
+from tributes.models import (
+    Candle,
+    CandleEvent,
+    Comment,
+    Love,
+    Memorial,
+    ModerationDecision,
+    Photo,
+    RejectionReason,
+    Status,
+    Tribute,
+)
 
 
 @admin.register(Memorial)
@@ -22,35 +42,306 @@ class MemorialAdmin(MemorialScopedAdmin):
     filter_horizontal = ["owners"]
     raw_id_fields = ["cover_photo"]
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Owners of a memorial the family moderates get staff access scoped to it; those who no
+        # longer moderate any memorial lose it.
+        memorial = form.instance
+        moderation.refresh_family_moderator_access(
+            {*memorial.owners.all(), *moderation.family_moderators()}
+        )
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The moderation queue by default: what waits for approval or was published unread."""
+
+    title = _("queue")
+    parameter_name = "queue"
+
+    def __init__(self, request, params, model, model_admin):
+        # A raw-id lookup popup lists everything; the queue itself opens on what is to read.
+        self.default = "all" if IS_POPUP_VAR in request.GET else "to_read"
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [
+            ("to_read", _("To read (waiting, or published unread)")),
+            ("pending", _("Waiting for approval")),
+            ("unreviewed", _("Published without review")),
+            ("approved", _("Published")),
+            ("rejected", _("Rejected")),
+            ("spam", _("Spam")),
+            ("all", _("All")),
+        ]
+
+    def value(self):
+        return super().value() or self.default
+
+    def queryset(self, request, queryset):
+        unreviewed = Q(status=Status.APPROVED, moderated_at__isnull=True)
+        match self.value():
+            case "to_read":
+                return queryset.filter(Q(status=Status.PENDING) | unreviewed)
+            case "unreviewed":
+                return queryset.filter(unreviewed)
+            case "pending" | "approved" | "rejected" | "spam" as status:
+                return queryset.filter(status=status)
+        return queryset
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class ModerationActionForm(helpers.ActionForm):
+    reason = forms.ChoiceField(
+        label=_("Reason to reject:"),
+        required=False,
+        choices=[("", "---------"), *RejectionReason.choices],
+    )
+
+
+class ModerationDecisionInline(admin.TabularInline):
+    model = ModerationDecision
+    fields = ["decided_at", "decision", "reason", "decided_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("Moderation decisions")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("decided_by")
+
+
+class TributeDecisionInline(ModerationDecisionInline):
+    fk_name = "tribute"
+
+
+class CommentDecisionInline(ModerationDecisionInline):
+    fk_name = "comment"
+
+
+class ModerationAdmin(MemorialScopedAdmin):
+    """What tributes and comments share in the admin: the queue, decisions and their audit."""
+
+    action_form = ModerationActionForm
+    actions = ["approve_selected", "reject_selected", "mark_selected_as_spam", "restore_selected"]
+    # The queue is read oldest first: nobody waits longer than the people before them.
+    ordering = ["created_at"]
+    list_per_page = 50
+    content_fields: list[str] = []
+    decision_fields = [
+        "status",
+        "rejection_reason",
+        "moderated_by",
+        "moderated_at",
+        "created_at",
+        "updated_at",
+    ]
+    change_form_template = "admin/tributes/moderated_change_form.html"
+
+    def get_fields(self, request, obj=None):
+        fields = [*self.content_fields, *self.decision_fields]
+        if not is_site_moderator(request.user):
+            # Visitors are told that their email is never shown; a family sees the words only.
+            fields.remove("author_email")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moderators decide; they never change anyone's words.
+        return self.get_fields(request, obj)
+
+    def get_search_fields(self, request):
+        if is_site_moderator(request.user):
+            return self.search_fields
+        return [field for field in self.search_fields if field != "author_email"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Moderation never deletes: rejected items are kept and can be restored.
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Every field is read-only: a full save would only write back stale values
+        # (a love counted meanwhile), so there is nothing to save.
+        if not change:
+            super().save_model(request, obj, form, change)
+
+    def _decide(self, request, queryset, decide, done: str) -> None:
+        count = 0
+        for item in queryset:
+            decide(item)
+            count += 1
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve and publish selected"), permissions=["change"])
+    def approve_selected(self, request, queryset) -> None:
+        self._decide(
+            request,
+            queryset,
+            lambda item: moderation.approve(item, by=request.user),
+            _("Approved %(count)d."),
+        )
+
+    @admin.action(description=_("Reject selected (choose a reason)"), permissions=["change"])
+    def reject_selected(self, request, queryset) -> None:
+        reason = request.POST.get("reason", "")
+        if reason not in RejectionReason.values:
+            self.message_user(
+                request,
+                _("Please choose a reason to reject. Nothing was changed."),
+                messages.WARNING,
+            )
+            return
+        self._decide(
+            request,
+            queryset,
+            lambda item: moderation.reject(item, by=request.user, reason=reason),
+            _("Rejected %(count)d. They are kept, hidden, and can be restored."),
+        )
+
+    @admin.action(description=_("Mark selected as spam"), permissions=["change"])
+    def mark_selected_as_spam(self, request, queryset) -> None:
+        self._decide(
+            request,
+            queryset,
+            lambda item: moderation.mark_spam(item, by=request.user),
+            _("Marked %(count)d as spam. They are kept, hidden, and can be restored."),
+        )
+
+    @admin.action(description=_("Restore selected to the queue"), permissions=["change"])
+    def restore_selected(self, request, queryset) -> None:
+        self._decide(
+            request,
+            queryset.filter(status__in=[Status.REJECTED, Status.SPAM]),
+            lambda item: moderation.restore(item, by=request.user),
+            _("Put %(count)d back in the queue."),
+        )
+
+    def response_change(self, request, obj):
+        """The decision buttons under one item: the same decisions as the bulk actions."""
+        decision = request.POST.get("_decision")
+        if decision is None:
+            return super().response_change(request, obj)
+        queryset = self.get_queryset(request).filter(pk=obj.pk)
+        actions = {
+            "approve": self.approve_selected,
+            "reject": self.reject_selected,
+            "spam": self.mark_selected_as_spam,
+            "restore": self.restore_selected,
+        }
+        if decision in actions:
+            actions[decision](request, queryset)
+        return HttpResponseRedirect(
+            reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_changelist")
+        )
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["rejection_reasons"] = RejectionReason.choices
+        return super().render_change_form(request, context, *args, **kwargs)
+
 
 @admin.register(Tribute)
-class TributeAdmin(MemorialScopedAdmin):
-    list_display = ["author_name", "memorial", "short_message", "emblem", "status", "created_at"]
-    list_filter = ["status", "emblem", "memorial__moderation_mode"]
+class TributeAdmin(ModerationAdmin):
+    list_display = [
+        "created_at",
+        "memorial",
+        "author_name",
+        "words",
+        "status",
+        "moderated_by",
+        "moderated_at",
+    ]
+    list_display_links = ["created_at", "author_name"]
+    list_filter = [
+        QueueFilter,
+        ("memorial", admin.RelatedOnlyFieldListFilter),
+        "memorial__moderation_mode",
+    ]
     search_fields = ["author_name", "author_email", "message", "memorial__name"]
-    list_select_related = ["memorial"]
-    raw_id_fields = ["memorial", "photo"]
-    readonly_fields = ["moderated_by", "moderated_at", "love_count", "created_at"]
-    date_hierarchy = "created_at"
+    list_select_related = ["memorial", "moderated_by"]
+    content_fields = [
+        "memorial",
+        "author_name",
+        "author_email",
+        "notify_on_publish",
+        "relationship",
+        "emblem",
+        "message",
+        "photo",
+        "love_count",
+    ]
+    inlines = [TributeDecisionInline]
 
-    @admin.display(description="Message")
-    def short_message(self, tribute: Tribute) -> str:
-        return tribute.message[:80]
+    @admin.display(description=_("Tribute"))
+    def words(self, tribute: Tribute) -> str:
+        return Truncator(tribute.message).chars(300)
 
 
 @admin.register(Comment)
-class CommentAdmin(MemorialScopedAdmin):
+class CommentAdmin(ModerationAdmin):
     memorial_lookup = "tribute__memorial"
-    list_display = ["author_name", "tribute", "short_body", "status", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["author_name", "author_email", "body"]
-    list_select_related = ["tribute", "tribute__memorial"]
-    raw_id_fields = ["tribute"]
-    readonly_fields = ["moderated_by", "moderated_at", "created_at"]
+    list_display = [
+        "created_at",
+        "memorial",
+        "author_name",
+        "words",
+        "status",
+        "moderated_by",
+        "moderated_at",
+    ]
+    list_display_links = ["created_at", "author_name"]
+    list_filter = [QueueFilter, ("tribute__memorial", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["author_name", "author_email", "body", "tribute__memorial__name"]
+    list_select_related = ["tribute__memorial", "moderated_by"]
+    content_fields = [
+        "tribute",
+        "author_name",
+        "author_email",
+        "notify_on_publish",
+        "body",
+    ]
+    inlines = [CommentDecisionInline]
 
-    @admin.display(description="Comment")
-    def short_body(self, comment: Comment) -> str:
-        return comment.body[:80]
+    @admin.display(description=_("Memorial"), ordering="tribute__memorial__name")
+    def memorial(self, comment: Comment) -> Memorial:
+        return comment.tribute.memorial
+
+    @admin.display(description=_("Comment"))
+    def words(self, comment: Comment) -> str:
+        return Truncator(comment.body).chars(300)
+
+
+@admin.register(ModerationDecision)
+class ModerationDecisionAdmin(MemorialScopedAdmin):
+    """The audit trail, read-only: who decided what, and when."""
+
+    list_display = ["decided_at", "memorial", "item_label", "decision", "reason", "decided_by"]
+    list_filter = ["decision", "reason", ("memorial", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["memorial", "decided_by"]
+    search_fields = ["item_label", "memorial__name", "decided_by__username"]
+    date_hierarchy = "decided_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(CandleEvent)

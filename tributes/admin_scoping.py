@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 
-from tributes.models import Comment, Memorial, Tribute
+from tributes.models import Comment, Memorial, Photo, Tribute
 from tributes.roles import MODERATORS_GROUP
 
 
@@ -63,4 +63,6 @@ class MemorialScopedAdmin(admin.ModelAdmin):
                 kwargs["queryset"] = Tribute.objects.filter(memorial__in=memorials)
             elif related is Comment:
                 kwargs["queryset"] = Comment.objects.filter(tribute__memorial__in=memorials)
+            elif related is Photo:
+                kwargs["queryset"] = Photo.objects.filter(memorial__in=memorials)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -610,3 +610,79 @@ class Candle(models.Model):
     def is_burning(self, *, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()
         return self.burns_until is None or self.burns_until > at
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Marked as spam")
+    RESTORED = "restored", _("Put back in the queue")
+
+
+class ModerationDecisionQuerySet(models.QuerySet):
+    def for_memorial(self, memorial: Memorial) -> ModerationDecisionQuerySet:
+        return self.filter(memorial=memorial)
+
+
+class ModerationDecision(models.Model):
+    """The audit trail: one row per moderation decision, kept when the item itself is deleted.
+
+    An author may delete their own words for good; the decision then keeps who decided what and
+    when, and a label such as "Tribute 12", but never the text.
+    """
+
+    memorial = models.ForeignKey(
+        Memorial, on_delete=models.CASCADE, related_name="moderation_decisions"
+    )
+    tribute = models.ForeignKey(
+        Tribute, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    item_label = models.CharField(_("item"), max_length=40)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision)
+    reason = models.CharField(_("reason"), max_length=20, choices=RejectionReason, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now, db_index=True)
+
+    objects = ModerationDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=Decision.values), name="moderation_decision_valid"
+            ),
+            # A rejection always says why; no other decision carries a reason but spam.
+            models.CheckConstraint(
+                condition=~Q(decision=Decision.REJECTED) | ~Q(reason=""),
+                name="rejection_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_label}: {self.get_decision_display()}"
+
+
+class ModerationNotice(models.Model):
+    """When the people who moderate a memorial were last told that something waits.
+
+    At most one notice per memorial per NOTICE_INTERVAL: `scheduled_for` is set while a notice task
+    is queued, so later posts join it instead of queueing another.
+    """
+
+    memorial = models.OneToOneField(
+        Memorial, primary_key=True, on_delete=models.CASCADE, related_name="moderation_notice"
+    )
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Moderation notice for {self.memorial_id}"

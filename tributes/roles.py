@@ -1,6 +1,11 @@
-"""The Moderators group: staff who screen what visitors write on every memorial."""
+"""The Moderators group: staff who screen what visitors write on every memorial.
+
+The Family moderators group: owners of a memorial where the family moderates; the admin scopes
+them to their own memorials (tributes/admin_scoping.py).
+"""
 
 MODERATORS_GROUP = "Moderators"
+FAMILY_MODERATORS_GROUP = "Family moderators"
 
 MODERATOR_PERMISSIONS = {
     "tribute": ["view", "change"],
@@ -9,18 +14,28 @@ MODERATOR_PERMISSIONS = {
     "photo": ["view"],
     "candleevent": ["view", "add", "change"],
     "candle": ["view", "change"],
+    "moderationdecision": ["view"],
+}
+
+FAMILY_MODERATOR_PERMISSIONS = {
+    "tribute": ["view", "change"],
+    "comment": ["view", "change"],
+    "memorial": ["view"],
+    "moderationdecision": ["view"],
 }
 
 
-def sync_moderators_group(group_model, permission_model) -> None:
-    """Create the group if needed and give it exactly MODERATOR_PERMISSIONS.
+def sync_moderators_group(
+    group_model, permission_model, *, name=MODERATORS_GROUP, permissions=None
+) -> None:
+    """Create the group if needed and give it exactly its permissions (MODERATOR_PERMISSIONS).
 
     Takes the models as arguments so that the migration can pass its historical models.
     """
-    group, _ = group_model.objects.get_or_create(name=MODERATORS_GROUP)
+    group, _ = group_model.objects.get_or_create(name=name)
     codenames = [
         f"{action}_{model}"
-        for model, actions in MODERATOR_PERMISSIONS.items()
+        for model, actions in (permissions or MODERATOR_PERMISSIONS).items()
         for action in actions
     ]
     group.permissions.set(
@@ -34,3 +49,6 @@ def sync_after_migrate(sender, **kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
 
     sync_moderators_group(Group, Permission)
+    sync_moderators_group(
+        Group, Permission, name=FAMILY_MODERATORS_GROUP, permissions=FAMILY_MODERATOR_PERMISSIONS
+    )

@@ -2,9 +2,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from tributes.access import get_visible_memorial
 from tributes.models import Candle, CandleEvent, Comment, Memorial, Tribute
+from tributes.views.tributes import writing_context
 
 TRIBUTES_PER_PAGE = 10
 
@@ -44,4 +46,10 @@ def memorial_detail(request, slug):
         "next_event": next_event,
         "is_owner": memorial.is_owned_by(request.user),
     }
-    return render(request, "tributes/memorial_detail.html", context)
+    context.update(
+        writing_context(request, memorial, list(page.object_list), is_owner=context["is_owner"])
+    )
+    response = render(request, "tributes/memorial_detail.html", context)
+    # Each render carries fresh form keys (tributes/tokens.py): no shared cache may keep it.
+    patch_cache_control(response, private=True)
+    return response

@@ -1,0 +1,443 @@
+"""Posting, editing and deleting tributes and comments, and every moderation decision.
+
+Workflows that touch several models or send mail live here as typed functions, each in one
+transaction; emails leave only after it commits (tributes/emails.py). The moderation notice is a
+task of Django's tasks framework, queued with `run_after` so that whoever moderates a memorial
+hears at most once per NOTICE_INTERVAL that something waits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, QuerySet
+from django.tasks import task
+from django.utils import timezone
+
+from tributes import emails, tokens
+from tributes.models import (
+    Comment,
+    Decision,
+    Love,
+    Memorial,
+    ModerationDecision,
+    ModerationMode,
+    ModerationNotice,
+    Photo,
+    RejectionReason,
+    Status,
+    Tribute,
+)
+from tributes.roles import FAMILY_MODERATORS_GROUP, MODERATORS_GROUP
+
+# At most one "something is waiting" email per memorial in this time.
+NOTICE_INTERVAL = dt.timedelta(minutes=15)
+# A queued notice that has not run after this long is taken as lost (a worker died), so a new
+# post can queue another one instead of waiting forever.
+NOTICE_LOST_AFTER = dt.timedelta(hours=1)
+# Modes where nothing new appears before a moderator has read it.
+HELD_MODES = {ModerationMode.ALL_HELD, ModerationMode.FIRST_TIME_HELD}
+
+type Item = Tribute | Comment
+
+
+class PostingClosed(Exception):
+    """The memorial takes no tributes or comments from this person (family only, or hidden)."""
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What a post or a resent post gives back: the item and the author's private token."""
+
+    item: Item
+    token: str
+    created: bool
+
+
+def may_post(memorial: Memorial, user) -> bool:
+    """Whether `user` may write on `memorial` (one query when the family alone may post)."""
+    if memorial.moderation_mode == ModerationMode.FAMILY_ONLY:
+        return memorial.is_owned_by(user)
+    return True
+
+
+def _has_published_posts(memorial: Memorial, email: str) -> bool:
+    if not email:
+        return False
+    return (
+        Tribute.objects.for_memorial(memorial).published().filter(author_email__iexact=email)
+    ).exists() or (
+        Comment.objects.for_memorial(memorial).published().filter(author_email__iexact=email)
+    ).exists()
+
+
+def _starting_state(memorial: Memorial, *, author_email: str, user) -> dict:
+    """The status a new item starts with, by the memorial's moderation mode.
+
+    An owner's own words are published at once and count as read. Items published at once for
+    anyone else keep `moderated_at` empty: they are "published without review" in the admin.
+    """
+    if memorial.is_owned_by(user):
+        return {"status": Status.APPROVED, "moderated_by": user, "moderated_at": timezone.now()}
+    if memorial.moderation_mode == ModerationMode.FAMILY_ONLY:
+        raise PostingClosed
+    if memorial.moderation_mode == ModerationMode.OPEN:
+        return {"status": Status.APPROVED}
+    if memorial.moderation_mode == ModerationMode.FIRST_TIME_HELD and _has_published_posts(
+        memorial, author_email
+    ):
+        return {"status": Status.APPROVED}
+    return {"status": Status.PENDING}
+
+
+def _needs_a_moderator(item: Item) -> bool:
+    return item.status == Status.PENDING or (item.is_published and item.moderated_at is None)
+
+
+def _words(item: Item) -> tuple[str, str]:
+    return item.author_name, item.message if isinstance(item, Tribute) else item.body
+
+
+def _find_resent(item: Item, submission_key: str) -> Posted | None:
+    """The row an earlier send of this same form created, if any.
+
+    A key with different words is not a resend: it is an old page (the browser's back button)
+    used to write something new, which must be kept as a new item.
+    """
+    key = tokens.idempotency_key(submission_key)
+    existing = type(item).objects.filter(idempotency_key=key).first()
+    if existing is None or _words(existing) != _words(item):
+        return None
+    return Posted(existing, tokens.edit_token(submission_key), created=False)
+
+
+def _is_key_taken(item: Item, submission_key: str) -> bool:
+    key = tokens.idempotency_key(submission_key)
+    return type(item).objects.filter(idempotency_key=key).exists()
+
+
+def _create(item: Item, memorial: Memorial, submission_key: str) -> Posted:
+    """Save a new item once, whatever the number of times its form was sent."""
+    if not tokens.is_submission_key(submission_key):
+        # A form without a valid key (an old page, a hand-made post) still must not lose words.
+        submission_key = tokens.new_submission_key()
+    resent = _find_resent(item, submission_key)
+    if resent:
+        return resent
+    if _is_key_taken(item, submission_key):
+        submission_key = tokens.new_submission_key()
+    token = tokens.edit_token(submission_key)
+    item.idempotency_key = tokens.idempotency_key(submission_key)
+    item.edit_token_hash = tokens.hash_token(token)
+    item.full_clean(exclude=["idempotency_key", "edit_token_hash"])
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        # Two copies of the same form arrived together and the other one won.
+        resent = _find_resent(item, submission_key)
+        if resent is None:
+            raise
+        return resent
+    if _needs_a_moderator(item):
+        schedule_moderation_notice(memorial)
+    if item.author_email:
+        transaction.on_commit(partial(emails.send_private_link, item, token))
+    return Posted(item, token, created=True)
+
+
+@transaction.atomic
+def post_tribute(
+    *,
+    memorial: Memorial,
+    author_name: str,
+    message: str,
+    submission_key: str,
+    author_email: str = "",
+    notify_on_publish: bool = False,
+    relationship: str = "",
+    emblem: str = "",
+    photo: Photo | None = None,
+    user=None,
+) -> Posted:
+    """Save a visitor's tribute with the status its memorial's moderation mode gives it.
+
+    Raises PostingClosed when only the family may post. `photo` is an already processed Photo
+    of this memorial. Queues the moderation notice and, after commit, emails the private link.
+    """
+    tribute = Tribute(
+        memorial=memorial,
+        author_name=author_name,
+        author_email=author_email,
+        notify_on_publish=notify_on_publish and bool(author_email),
+        relationship=relationship,
+        message=message,
+        emblem=emblem,
+        photo=photo,
+        **_starting_state(memorial, author_email=author_email, user=user),
+    )
+    return _create(tribute, memorial, submission_key)
+
+
+@transaction.atomic
+def post_comment(
+    *,
+    tribute: Tribute,
+    author_name: str,
+    body: str,
+    submission_key: str,
+    author_email: str = "",
+    notify_on_publish: bool = False,
+    user=None,
+) -> Posted:
+    """Save a comment on a published tribute; the same rules as `post_tribute`."""
+    if not tribute.is_published:
+        raise PostingClosed
+    memorial = tribute.memorial
+    comment = Comment(
+        tribute=tribute,
+        author_name=author_name,
+        author_email=author_email,
+        notify_on_publish=notify_on_publish and bool(author_email),
+        body=body,
+        **_starting_state(memorial, author_email=author_email, user=user),
+    )
+    return _create(comment, memorial, submission_key)
+
+
+def find_by_token(items: QuerySet, token: str) -> Item | None:
+    """The tribute or comment among `items` whose private link carries `token`, or None."""
+    if not token or len(token) > 100:
+        return None
+    return items.filter(edit_token_hash=tokens.hash_token(token)).first()
+
+
+@transaction.atomic
+def edit_item(item: Item, **changes: str) -> bool:
+    """Apply the author's changes; return True when something changed.
+
+    Changed words on a published item go back to the queue in the held modes, so nothing
+    hurtful can arrive after approval; in the open mode they stay up, marked as not yet read.
+    """
+    changed = [name for name, value in changes.items() if getattr(item, name) != value]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(item, name, changes[name])
+    fields = [*changed, "updated_at"]
+    memorial = item.memorial
+    if item.status in (Status.APPROVED, Status.PENDING):
+        if memorial.moderation_mode in HELD_MODES:
+            item.status = Status.PENDING
+        item.moderated_by, item.moderated_at = None, None
+        fields += ["status", "moderated_by", "moderated_at"]
+    item.full_clean(exclude=["idempotency_key", "edit_token_hash"])
+    item.save(update_fields=fields)
+    if _needs_a_moderator(item):
+        schedule_moderation_notice(memorial)
+    return True
+
+
+def _erase_photo(photo: Photo) -> None:
+    names = [rendition["name"] for rendition in photo.renditions if rendition.get("name")]
+    photo.delete()
+
+    def erase_files() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(erase_files)
+
+
+@transaction.atomic
+def delete_item(item: Item) -> None:
+    """Remove the author's words (and photo) for good.
+
+    The row is deleted, not blanked: nothing of the text is left to leak. Comments others wrote
+    under a deleted tribute go with it, since they answer words that no longer exist. The audit
+    trail keeps who decided what and when, without the text.
+    """
+    if isinstance(item, Tribute) and item.photo_id:
+        _erase_photo(item.photo)
+    item.delete()
+
+
+def _record(item: Item, decision: str, *, by, reason: str = "") -> None:
+    ModerationDecision.objects.create(
+        memorial=item.memorial,
+        tribute=item if isinstance(item, Tribute) else None,
+        comment=item if isinstance(item, Comment) else None,
+        item_label=f"{item._meta.verbose_name.capitalize()} {item.pk}",
+        decision=decision,
+        reason=reason,
+        decided_by=by,
+    )
+
+
+@transaction.atomic
+def approve(item: Item, *, by) -> None:
+    """Publish the item (or mark a published one as read); tell an author who asked."""
+    was_published = item.is_published
+    item.approve(by=by)
+    _record(item, Decision.APPROVED, by=by)
+    if not was_published and item.notify_on_publish and item.author_email:
+        transaction.on_commit(partial(emails.send_published, item))
+
+
+@transaction.atomic
+def reject(item: Item, *, by, reason: str) -> None:
+    """Hide the item for good unless restored. Nobody is ever told about a rejection."""
+    if reason not in RejectionReason.values:
+        raise ValueError(f"Unknown rejection reason {reason!r}")
+    item.reject(by=by, reason=reason)
+    _record(item, Decision.REJECTED, by=by, reason=reason)
+
+
+@transaction.atomic
+def mark_spam(item: Item, *, by) -> None:
+    item.mark_spam(by=by)
+    _record(item, Decision.SPAM, by=by, reason=RejectionReason.SPAM)
+
+
+@transaction.atomic
+def restore(item: Item, *, by) -> None:
+    """Put a rejected or spam item back in the queue, to be decided again."""
+    item.restore(by=by)
+    _record(item, Decision.RESTORED, by=by)
+
+
+@transaction.atomic
+def send_love(tribute: Tribute, *, visitor_key: str) -> bool:
+    """Count one visitor's love on a published tribute; False when they already sent it."""
+    if not tribute.is_published:
+        return False
+    try:
+        with transaction.atomic():
+            Love.objects.create(tribute=tribute, visitor_key=visitor_key)
+    except IntegrityError:
+        return False
+    Tribute.objects.filter(pk=tribute.pk).update(love_count=F("love_count") + 1)
+    return True
+
+
+@dataclass(frozen=True)
+class Waiting:
+    pending: int
+    unreviewed: int
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.unreviewed
+
+
+def waiting_for_moderation(memorial: Memorial) -> Waiting:
+    """How many items wait for approval, and how many went up at once and wait to be read."""
+    unreviewed = Q(status=Status.APPROVED, moderated_at__isnull=True)
+    counts = [
+        model.objects.for_memorial(memorial).aggregate(
+            pending=Count("pk", filter=Q(status=Status.PENDING)),
+            unreviewed=Count("pk", filter=unreviewed),
+        )
+        for model in (Tribute, Comment)
+    ]
+    return Waiting(
+        pending=sum(c["pending"] for c in counts), unreviewed=sum(c["unreviewed"] for c in counts)
+    )
+
+
+def moderator_emails(memorial: Memorial) -> list[str]:
+    """Who is told that something waits: the family when it moderates, else the site's moderators."""
+    if memorial.family_moderates:
+        users = memorial.owners.filter(is_active=True)
+    else:
+        users = get_user_model().objects.filter(
+            is_active=True, is_staff=True, groups__name=MODERATORS_GROUP
+        )
+    return sorted({email for email in users.values_list("email", flat=True) if email})
+
+
+def schedule_moderation_notice(memorial: Memorial) -> None:
+    """Queue the "something is waiting" email unless one is already queued.
+
+    The first notice after a quiet spell goes at once; the next no sooner than NOTICE_INTERVAL
+    after the last one. Run inside the posting transaction: the memorial's notice row is locked,
+    so two posts at the same moment queue one task between them.
+    """
+    now = timezone.now()
+    ModerationNotice.objects.get_or_create(memorial=memorial)
+    notice = ModerationNotice.objects.select_for_update().get(memorial=memorial)
+    if notice.scheduled_for is not None and notice.scheduled_for > now - NOTICE_LOST_AFTER:
+        return
+    run_at = now
+    if notice.last_sent_at is not None:
+        run_at = max(now, notice.last_sent_at + NOTICE_INTERVAL)
+    notice.scheduled_for = run_at
+    notice.save(update_fields=["scheduled_for"])
+    notify_moderators.using(run_after=run_at).enqueue(memorial.pk)
+
+
+@task()
+def notify_moderators(memorial_id: int) -> int:
+    """Tell whoever moderates the memorial how many items wait. Returns the emails sent."""
+    with transaction.atomic():
+        notice = (
+            ModerationNotice.objects.select_for_update()
+            .select_related("memorial")
+            .filter(memorial_id=memorial_id)
+            .first()
+        )
+        if notice is None:
+            return 0
+        now = timezone.now()
+        if notice.last_sent_at is not None and now < notice.last_sent_at + NOTICE_INTERVAL:
+            # Only reachable if a lost notice was replaced: never send two within the interval.
+            notice.scheduled_for = notice.last_sent_at + NOTICE_INTERVAL
+            notice.save(update_fields=["scheduled_for"])
+            notify_moderators.using(run_after=notice.scheduled_for).enqueue(memorial_id)
+            return 0
+        notice.scheduled_for = None
+        memorial = notice.memorial
+        waiting = waiting_for_moderation(memorial)
+        recipients = moderator_emails(memorial)
+        if waiting.total and recipients:
+            notice.last_sent_at = now
+            transaction.on_commit(
+                partial(emails.send_moderation_notice, memorial, waiting, recipients)
+            )
+        notice.save(update_fields=["scheduled_for", "last_sent_at"])
+        return len(recipients) if waiting.total else 0
+
+
+def refresh_family_moderator_access(users) -> None:
+    """Give staff access (the Family moderators group) to owners of family-moderated memorials.
+
+    Takes it back from the given users who no longer own any such memorial, keeping staff status
+    for anyone who has it for another reason (superusers, other groups, own permissions).
+    """
+    group = Group.objects.get(name=FAMILY_MODERATORS_GROUP)
+    needing = set(Memorial.objects.filter(family_moderates=True).values_list("owners", flat=True))
+    for user in users:
+        if user.pk in needing:
+            user.groups.add(group)
+            if not user.is_staff:
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
+        elif user.groups.filter(pk=group.pk).exists():
+            user.groups.remove(group)
+            keeps_staff = (
+                user.is_superuser or user.groups.exists() or user.user_permissions.exists()
+            )
+            if not keeps_staff and user.is_staff:
+                user.is_staff = False
+                user.save(update_fields=["is_staff"])
+
+
+def family_moderators():
+    """The users who have staff access as a family moderator now."""
+    return get_user_model().objects.filter(groups__name=FAMILY_MODERATORS_GROUP)

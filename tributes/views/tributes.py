@@ -1,0 +1,180 @@
+"""Writing on a memorial: tributes, comments, sending love, and the author's private pages."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tributes import moderation
+from tributes.access import get_visible_memorial
+from tributes.emails import private_link_path
+from tributes.forms import CommentEditForm, CommentForm, TributeEditForm, TributeForm
+from tributes.models import Comment, Love, ModerationMode, Tribute
+from tributes.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
+
+
+def private_page(view):
+    """For pages reached by an author's private link: never cached, never sent on as a referrer."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response.headers["Cache-Control"] = "no-store, private"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+def writing_context(request, memorial, tributes, *, is_owner: bool) -> dict:
+    """What the memorial page needs to let a visitor write: forms, and the love they sent.
+
+    One query at most (the visitor's loves on this page), and none for a first-time visitor.
+    """
+    may_post = memorial.moderation_mode != ModerationMode.FAMILY_ONLY or is_owner
+    loved = set()
+    if VISITOR_COOKIE in request.COOKIES and tributes:
+        loved = set(
+            Love.objects.filter(tribute__in=tributes, visitor_key=visitor_key(request)).values_list(
+                "tribute_id", flat=True
+            )
+        )
+    for tribute in tributes:
+        tribute.loved = tribute.pk in loved
+        if may_post:
+            tribute.comment_form = CommentForm(auto_id=f"comment-{tribute.pk}-%s")
+    return {"may_post": may_post, "tribute_form": TributeForm() if may_post else None}
+
+
+def _posting_closed(request, memorial):
+    return render(request, "tributes/posting_closed.html", {"memorial": memorial}, status=403)
+
+
+def _after_posting(posted: moderation.Posted):
+    return redirect(private_link_path(posted.item, posted.token) + "?posted=1")
+
+
+@require_http_methods(["GET", "POST"])
+def write_tribute(request, slug):
+    memorial = get_visible_memorial(request, slug)
+    if not moderation.may_post(memorial, request.user):
+        return _posting_closed(request, memorial)
+    form = TributeForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        posted = moderation.post_tribute(memorial=memorial, user=request.user, **form.cleaned_data)
+        return _after_posting(posted)
+    return render(request, "tributes/write_tribute.html", {"memorial": memorial, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def write_comment(request, slug, pk):
+    memorial = get_visible_memorial(request, slug)
+    tribute = get_object_or_404(Tribute.objects.for_memorial(memorial).published(), pk=pk)
+    if not moderation.may_post(memorial, request.user):
+        return _posting_closed(request, memorial)
+    form = CommentForm(request.POST or None)
+    if form.is_valid():
+        posted = moderation.post_comment(tribute=tribute, user=request.user, **form.cleaned_data)
+        return _after_posting(posted)
+    context = {"memorial": memorial, "tribute": tribute, "form": form}
+    return render(request, "tributes/write_comment.html", context)
+
+
+@require_POST
+def send_love(request, slug, pk):
+    memorial = get_visible_memorial(request, slug)
+    tribute = get_object_or_404(Tribute.objects.for_memorial(memorial).published(), pk=pk)
+    if moderation.send_love(tribute, visitor_key=visitor_key(request)):
+        messages.success(request, _("Thank you. Your love has been sent to the family."))
+    else:
+        messages.info(request, _("You have already sent your love for this tribute. Thank you."))
+    page = request.POST.get("page", "")
+    query = f"?page={page}" if page.isdigit() else ""
+    response = redirect(f"{memorial.get_absolute_url()}{query}#tribute-{tribute.pk}")
+    return remember_visitor(request, response)
+
+
+def _link_not_found(request):
+    return render(request, "tributes/private_link_not_found.html", status=404)
+
+
+def _your_item(request, item, edit_form_class, template):
+    initial = {name: getattr(item, name) for name in edit_form_class._meta.fields}
+    # Bound without the instance, so that the item keeps its saved words until edit_item runs.
+    form = edit_form_class(request.POST or None, initial=initial)
+    if form.is_valid():
+        if moderation.edit_item(item, **form.cleaned_data):
+            if item.is_published:
+                messages.success(request, _("Your changes are saved and published."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your changes are saved. A moderator will read them before they appear, "
+                        "usually within a day."
+                    ),
+                )
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect(request.path)
+    context = {
+        "item": item,
+        "memorial": item.memorial,
+        "form": form,
+        "private_url": request.build_absolute_uri(request.path),
+        "just_posted": request.method == "GET" and "posted" in request.GET,
+    }
+    return render(request, template, context)
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def your_tribute(request, token):
+    tribute = moderation.find_by_token(Tribute.objects.select_related("memorial"), token)
+    if tribute is None:
+        return _link_not_found(request)
+    return _your_item(request, tribute, TributeEditForm, "tributes/your_tribute.html")
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def your_comment(request, token):
+    comment = moderation.find_by_token(Comment.objects.select_related("tribute__memorial"), token)
+    if comment is None:
+        return _link_not_found(request)
+    return _your_item(request, comment, CommentEditForm, "tributes/your_comment.html")
+
+
+def _delete_your_item(request, item, template):
+    if request.method == "POST":
+        moderation.delete_item(item)
+        return redirect("tributes:removed")
+    return render(request, template, {"item": item, "memorial": item.memorial})
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def delete_your_tribute(request, token):
+    tribute = moderation.find_by_token(Tribute.objects.select_related("memorial"), token)
+    if tribute is None:
+        return _link_not_found(request)
+    return _delete_your_item(request, tribute, "tributes/delete_tribute.html")
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def delete_your_comment(request, token):
+    comment = moderation.find_by_token(Comment.objects.select_related("tribute__memorial"), token)
+    if comment is None:
+        return _link_not_found(request)
+    return _delete_your_item(request, comment, "tributes/delete_comment.html")
+
+
+def removed(request):
+    return render(request, "tributes/removed.html")
