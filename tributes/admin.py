@@ -230,12 +230,18 @@ class ModerationAdmin(MemorialScopedAdmin):
             _("Put %(count)d back in the queue."),
         )
 
-    def response_change(self, request, obj):
-        """The decision buttons under one item: the same decisions as the bulk actions."""
-        decision = request.POST.get("_decision")
-        if decision is None:
-            return super().response_change(request, obj)
-        queryset = self.get_queryset(request).filter(pk=obj.pk)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The decision buttons under one item: the same decisions as the bulk actions.
+
+        Handled before the form, which has nothing to save (every field is read-only).
+        """
+        decision = request.POST.get("_decision") if request.method == "POST" else None
+        if object_id is None or decision is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        queryset = self.get_queryset(request).filter(pk=object_id)
+        if not queryset.exists() or not self.has_change_permission(request, queryset.first()):
+            # Out of this person's scope: the same answer as for an object that does not exist.
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         actions = {
             "approve": self.approve_selected,
             "reject": self.reject_selected,
@@ -245,7 +251,7 @@ class ModerationAdmin(MemorialScopedAdmin):
         if decision in actions:
             actions[decision](request, queryset)
         return HttpResponseRedirect(
-            reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_changelist")
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         )
 
     def render_change_form(self, request, context, *args, **kwargs):
