@@ -1,0 +1,135 @@
+import pytest
+from django.core import mail
+
+from tests.factories import CommentFactory, MemorialFactory, TributeFactory
+from tests.posting import post_comment, post_tribute, private_token
+from tributes import moderation
+from tributes.models import ModerationMode, RejectionReason, Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def html_of(message) -> str:
+    [(content, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return content
+
+
+def test_an_author_with_an_email_receives_their_private_link(client, memorial, on_commit):
+    with on_commit():
+        response = post_tribute(client, memorial, author_email="sam@example.org")
+    [message] = mail.outbox
+    token = private_token(response)
+    assert message.to == ["sam@example.org"]
+    assert message.subject == "Your tribute to Teddy Ashby: your private link"
+    assert f"/your-tribute/{token}/" in message.body
+    assert f"/your-tribute/{token}/" in html_of(message)
+    assert "A moderator will read it before it appears" in message.body
+
+
+def test_a_comment_author_receives_their_private_link(client, memorial, on_commit):
+    tribute = TributeFactory(memorial=memorial)
+    with on_commit():
+        response = post_comment(client, tribute, author_email="jo@example.org")
+    [message] = mail.outbox
+    assert f"/your-comment/{private_token(response)}/" in message.body
+
+
+def test_no_email_is_sent_to_an_author_who_gave_none(client, memorial, on_commit):
+    with on_commit():
+        post_tribute(client, memorial, author_email="")
+    assert mail.outbox == []
+
+
+def test_a_resent_form_does_not_send_the_link_twice(client, memorial, on_commit):
+    from tests.posting import tribute_payload, write_tribute_url
+
+    payload = tribute_payload(author_email="sam@example.org")
+    with on_commit():
+        client.post(write_tribute_url(memorial), payload)
+        client.post(write_tribute_url(memorial), payload)
+    assert len(mail.outbox) == 1
+
+
+def test_nothing_is_sent_when_the_transaction_does_not_commit(client, memorial, on_commit):
+    # Without the commit hook running (the transaction of this test is never committed),
+    # the email stays unsent: it leaves only after a commit.
+    post_tribute(client, memorial, author_email="sam@example.org")
+    assert mail.outbox == []
+
+
+def test_an_author_who_asked_is_told_when_their_tribute_is_published(
+    client, moderator, memorial, on_commit
+):
+    post_tribute(client, memorial, author_email="sam@example.org", notify_on_publish="on")
+    tribute = memorial.tributes.get()
+    with on_commit():
+        moderation.approve(tribute, by=moderator)
+    [message] = mail.outbox
+    assert message.to == ["sam@example.org"]
+    assert message.subject == "Your tribute to Teddy Ashby is published"
+    assert f"#tribute-{tribute.pk}" in message.body
+    assert f"#tribute-{tribute.pk}" in html_of(message)
+
+
+def test_a_comment_author_who_asked_is_told_when_it_is_published(moderator, on_commit):
+    comment = CommentFactory(
+        status=Status.PENDING, author_email="jo@example.org", notify_on_publish=True
+    )
+    with on_commit():
+        moderation.approve(comment, by=moderator)
+    [message] = mail.outbox
+    assert "Your comment on the memorial to" in message.subject
+
+
+def test_an_author_who_did_not_ask_is_not_told(moderator, on_commit):
+    tribute = TributeFactory(status=Status.PENDING, author_email="sam@example.org")
+    with on_commit():
+        moderation.approve(tribute, by=moderator)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("decide", ["reject", "spam"])
+def test_nothing_is_ever_sent_about_a_rejection(moderator, on_commit, decide):
+    tribute = TributeFactory(
+        status=Status.PENDING, author_email="sam@example.org", notify_on_publish=True
+    )
+    with on_commit():
+        if decide == "reject":
+            moderation.reject(tribute, by=moderator, reason=RejectionReason.ABUSIVE)
+        else:
+            moderation.mark_spam(tribute, by=moderator)
+    assert mail.outbox == []
+
+
+def test_approving_an_already_published_item_sends_nothing_more(moderator, on_commit):
+    tribute = TributeFactory(
+        status=Status.APPROVED, author_email="sam@example.org", notify_on_publish=True
+    )
+    with on_commit():
+        moderation.approve(tribute, by=moderator)
+    assert mail.outbox == []
+
+
+def test_a_tribute_published_at_once_says_so_in_the_private_link_email(client, on_commit):
+    memorial = MemorialFactory(moderation_mode=ModerationMode.OPEN)
+    with on_commit():
+        post_tribute(client, memorial, author_email="sam@example.org")
+    [message] = mail.outbox
+    assert "It is on the memorial page now" in message.body
+
+
+def test_names_are_not_html_escaped_in_the_plain_text_part_but_are_in_html(client, on_commit):
+    memorial = MemorialFactory(name="Ada & <Bo>")
+    with on_commit():
+        post_tribute(client, memorial, author_name="Sam & Jo", author_email="s@example.org")
+    [message] = mail.outbox
+    assert "Dear Sam & Jo," in message.body
+    assert "Ada & <Bo>" in message.subject
+    assert "Sam &amp; Jo" in html_of(message)
+    assert "&lt;Bo&gt;" in html_of(message)
