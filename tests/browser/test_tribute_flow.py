@@ -1,0 +1,94 @@
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import Browser, Page, expect
+
+from tests.factories import MemorialFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def moderator_page(browser: Browser, site):
+    user = UserFactory(username="moderator", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("moderator")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="To read")).to_be_visible()
+    yield page
+    context.close()
+
+
+def approve_first_in_queue(page: Page, site: str, queue: str, words: str) -> None:
+    page.goto(f"{site}/admin/tributes/{queue}/")
+    row = page.get_by_role("row").filter(has_text=words)
+    expect(row).to_be_visible()
+    row.get_by_role("checkbox").check()
+    page.get_by_label("Action:").select_option("approve_selected")
+    page.get_by_role("button", name="Run").click()
+    expect(page.get_by_text("Approved 1.")).to_be_visible()
+
+
+def test_a_tribute_and_a_comment_are_posted_approved_and_then_seen(
+    page: Page, moderator_page: Page, site
+):
+    memorial = MemorialFactory(name="Teddy Ashby", slug="teddy")
+    memorial_url = site + memorial.get_absolute_url()
+
+    # A visitor leaves a tribute; it waits for a moderator.
+    page.goto(memorial_url)
+    page.get_by_label("Your name").fill("Sam Carter")
+    page.get_by_label("Your relationship").fill("a friend")
+    page.get_by_label("Your tribute").fill("We light a candle for Teddy every Sunday.")
+    page.get_by_label("Yellow rose").check()
+    page.get_by_role("button", name="Leave your tribute").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your tribute")
+    expect(page.get_by_text("will read it before it appears")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Your private link")).to_have_value(
+        page.url.split("?")[0]
+    )
+    page.goto(memorial_url)
+    expect(page.get_by_text("We light a candle for Teddy every Sunday.")).to_have_count(0)
+
+    # A moderator approves it in the admin; the visitor then sees it.
+    approve_first_in_queue(moderator_page, site, "tribute", "We light a candle for Teddy")
+    page.reload()
+    tribute = page.locator("article.tribute").filter(has_text="We light a candle for Teddy")
+    expect(tribute).to_be_visible()
+    expect(tribute.get_by_role("img", name="Yellow rose")).to_be_visible()
+
+    # Another visitor sends love, once.
+    tribute.get_by_role("button", name="Send love").click()
+    expect(page.get_by_text("Your love has been sent to the family.")).to_be_visible()
+    expect(page.get_by_text("1 person sent love")).to_be_visible()
+
+    # A comment follows the same path.
+    tribute = page.locator("article.tribute").filter(has_text="We light a candle for Teddy")
+    tribute.get_by_text("Write a comment to Sam Carter").click()
+    tribute.get_by_label("Your name").fill("Jo Lee")
+    tribute.get_by_label("Your comment").fill("Sunday candles here too.")
+    tribute.get_by_role("button", name="Send your comment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your comment")
+    page.goto(memorial_url)
+    expect(page.get_by_text("Sunday candles here too.")).to_have_count(0)
+
+    approve_first_in_queue(moderator_page, site, "comment", "Sunday candles here too.")
+    page.reload()
+    expect(page.get_by_text("Sunday candles here too.")).to_be_visible()
+
+
+def test_a_visitors_mistake_is_explained_and_their_words_are_kept(page: Page, site):
+    memorial = MemorialFactory(name="Teddy Ashby", slug="teddy")
+    page.goto(site + memorial.get_absolute_url())
+    page.get_by_label("Your tribute").fill("Words I do not want to lose.")
+    page.get_by_role("button", name="Leave your tribute").click()
+    expect(page.get_by_text("Please tell the family your name.")).to_be_visible()
+    expect(page.get_by_label("Your tribute")).to_have_value("Words I do not want to lose.")
+    page.get_by_label("Your name").fill("Sam")
+    page.get_by_role("button", name="Leave your tribute").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your tribute")
