@@ -353,3 +353,25 @@ def test_taking_family_access_away_keeps_a_site_moderator_staff(moderator):
     moderator.refresh_from_db()
     assert moderator.is_staff
     assert list(moderator.groups.values_list("name", flat=True)) == ["Moderators"]
+
+
+def test_a_decision_on_an_item_its_author_just_deleted_is_refused(moderator):
+    tribute = TributeFactory(status=Status.PENDING)
+    stale = Tribute.objects.get(pk=tribute.pk)
+    moderation.delete_item(tribute)
+    with pytest.raises(Tribute.DoesNotExist):
+        moderation.approve(stale, by=moderator)
+    assert not ModerationDecision.objects.exists()
+
+
+def test_approving_from_a_stale_list_tells_the_author_only_once(
+    moderator, django_capture_on_commit_callbacks
+):
+    tribute = TributeFactory(
+        status=Status.PENDING, author_email="sam@example.org", notify_on_publish=True
+    )
+    seen_by_another_moderator = Tribute.objects.get(pk=tribute.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.approve(tribute, by=moderator)
+        moderation.approve(seen_by_another_moderator, by=moderator)
+    assert len(mail.outbox) == 1

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import IS_POPUP_VAR
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -182,7 +183,11 @@ class ModerationAdmin(MemorialScopedAdmin):
     def _decide(self, request, queryset, decide, done: str) -> None:
         count = 0
         for item in queryset:
-            decide(item)
+            try:
+                decide(item)
+            except ObjectDoesNotExist:
+                # Its author deleted it while the moderator was reading the list.
+                continue
             count += 1
         self.message_user(request, done % {"count": count}, messages.SUCCESS)
 

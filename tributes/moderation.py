@@ -280,9 +280,18 @@ def _record(item: Item, decision: str, *, by, reason: str = "") -> None:
     )
 
 
+def _lock(item: Item) -> None:
+    """Lock the item's row and read its current status, so that two moderators deciding at
+    the same moment are applied one after the other (and an author is told only once)."""
+    item.status = (
+        type(item).objects.select_for_update().values_list("status", flat=True).get(pk=item.pk)
+    )
+
+
 @transaction.atomic
 def approve(item: Item, *, by) -> None:
     """Publish the item (or mark a published one as read); tell an author who asked."""
+    _lock(item)
     was_published = item.is_published
     item.approve(by=by)
     _record(item, Decision.APPROVED, by=by)
@@ -295,12 +304,14 @@ def reject(item: Item, *, by, reason: str) -> None:
     """Hide the item for good unless restored. Nobody is ever told about a rejection."""
     if reason not in RejectionReason.values:
         raise ValueError(f"Unknown rejection reason {reason!r}")
+    _lock(item)
     item.reject(by=by, reason=reason)
     _record(item, Decision.REJECTED, by=by, reason=reason)
 
 
 @transaction.atomic
 def mark_spam(item: Item, *, by) -> None:
+    _lock(item)
     item.mark_spam(by=by)
     _record(item, Decision.SPAM, by=by, reason=RejectionReason.SPAM)
 
@@ -308,6 +319,7 @@ def mark_spam(item: Item, *, by) -> None:
 @transaction.atomic
 def restore(item: Item, *, by) -> None:
     """Put a rejected or spam item back in the queue, to be decided again."""
+    _lock(item)
     item.restore(by=by)
     _record(item, Decision.RESTORED, by=by)
 
