@@ -65,7 +65,7 @@ def test_any_page_number_gives_a_page_not_an_error(client, memorial, page):
 
 def test_the_page_counts_burning_candles(client, memorial):
     CandleFactory.create_batch(3, memorial=memorial)
-    assert "3 candles are burning" in client.get(memorial_url(memorial)).text
+    assert "3 candles are burning for Teddy Ashby." in client.get(memorial_url(memorial)).text
 
 
 def test_private_memorial_is_not_found_for_visitors_and_strangers(

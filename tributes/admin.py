@@ -151,12 +151,26 @@ class ModerationAdmin(MemorialScopedAdmin):
     ]
     change_form_template = "admin/tributes/moderated_change_form.html"
 
+    class Media:
+        css = {"all": ["css/admin_moderation.css"]}
+
     def get_fields(self, request, obj=None):
         fields = [*self.content_fields, *self.decision_fields]
         if not is_site_moderator(request.user):
             # Visitors are told that their email is never shown; a family sees the words only.
             fields.remove("author_email")
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fields = self.get_fields(request, obj)
+        return [
+            (_("What was written"), {"fields": [f for f in fields if f in self.content_fields]}),
+            (_("Moderation"), {"fields": [f for f in fields if f in self.decision_fields]}),
+        ]
+
+    @admin.display(description=_("Author"), ordering="author_name")
+    def author(self, item) -> str:
+        return item.author_name
 
     def get_readonly_fields(self, request, obj=None):
         # Moderators decide; they never change anyone's words.
@@ -261,6 +275,10 @@ class ModerationAdmin(MemorialScopedAdmin):
 
     def render_change_form(self, request, context, *args, **kwargs):
         context["rejection_reasons"] = RejectionReason.choices
+        # Nothing here is edited, only decided: the decision buttons replace the save buttons.
+        context.update(
+            show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+        )
         return super().render_change_form(request, context, *args, **kwargs)
 
 
@@ -269,13 +287,13 @@ class TributeAdmin(ModerationAdmin):
     list_display = [
         "created_at",
         "memorial",
-        "author_name",
+        "author",
         "words",
         "status",
         "moderated_by",
         "moderated_at",
     ]
-    list_display_links = ["created_at", "author_name"]
+    list_display_links = ["created_at", "author"]
     list_filter = [
         QueueFilter,
         ("memorial", admin.RelatedOnlyFieldListFilter),
@@ -307,13 +325,13 @@ class CommentAdmin(ModerationAdmin):
     list_display = [
         "created_at",
         "memorial",
-        "author_name",
+        "author",
         "words",
         "status",
         "moderated_by",
         "moderated_at",
     ]
-    list_display_links = ["created_at", "author_name"]
+    list_display_links = ["created_at", "author"]
     list_filter = [QueueFilter, ("tribute__memorial", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["author_name", "author_email", "body", "tribute__memorial__name"]
     list_select_related = ["tribute__memorial", "moderated_by"]
