@@ -209,3 +209,41 @@ def test_the_memorial_page_query_count_stays_flat_for_a_returning_visitor(
     TributeFactory.create_batch(8, memorial=memorial)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(memorial.get_absolute_url())
+
+
+def test_the_same_words_sent_again_from_a_reloaded_form_are_saved_once(client, memorial):
+    first = post_tribute(client, memorial, message="Sent from a page I reloaded")
+    again = post_tribute(client, memorial, message="Sent from a page I reloaded")
+    assert Tribute.objects.count() == 1
+    assert first["Location"] == again["Location"]
+
+
+def test_the_same_words_from_another_browser_are_another_persons_tribute(client, memorial):
+    from django.test import Client
+
+    first = post_tribute(client, memorial, message="Rest in peace")
+    other = post_tribute(Client(), memorial, message="Rest in peace")
+    assert Tribute.objects.count() == 2
+    assert first["Location"] != other["Location"]
+
+
+def test_the_same_words_an_hour_later_are_a_new_tribute(client, memorial):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        post_tribute(client, memorial, message="Every year on this day")
+    with time_machine.travel(now + dt.timedelta(hours=1, minutes=1), tick=False):
+        post_tribute(client, memorial, message="Every year on this day")
+    assert Tribute.objects.count() == 2
+
+
+def test_the_recent_posts_cookie_is_private_to_the_memorial_pages(client, memorial):
+    response = post_tribute(client, memorial)
+    cookie = response.cookies["recent_posts"]
+    assert cookie["httponly"]
+    assert cookie["path"] == "/memorials/"
+    assert cookie["samesite"] == "Lax"

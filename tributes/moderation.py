@@ -9,6 +9,7 @@ hears at most once per NOTICE_INTERVAL that something waits.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -53,11 +54,13 @@ class PostingClosed(Exception):
 
 @dataclass(frozen=True)
 class Posted:
-    """What a post or a resent post gives back: the item and the author's private token."""
+    """What a post or a resent post gives back: the item, the author's private token, and the
+    submission key it was saved under (the view remembers it for `earlier_keys`)."""
 
     item: Item
     token: str
     created: bool
+    submission_key: str
 
 
 def may_post(memorial: Memorial, user) -> bool:
@@ -104,17 +107,18 @@ def _words(item: Item) -> tuple[str, str]:
     return item.author_name, item.message if isinstance(item, Tribute) else item.body
 
 
-def _find_resent(item: Item, submission_key: str) -> Posted | None:
-    """The row an earlier send of this same form created, if any.
+def _find_resent(item: Item, submission_keys: Iterable[str]) -> Posted | None:
+    """The row an earlier send of these same words created under one of `submission_keys`.
 
     A key with different words is not a resend: it is an old page (the browser's back button)
     used to write something new, which must be kept as a new item.
     """
-    key = tokens.idempotency_key(submission_key)
-    existing = type(item).objects.filter(idempotency_key=key).first()
-    if existing is None or _words(existing) != _words(item):
-        return None
-    return Posted(existing, tokens.edit_token(submission_key), created=False)
+    keys = {tokens.idempotency_key(key): key for key in submission_keys}
+    for existing in type(item).objects.filter(idempotency_key__in=keys):
+        if _words(existing) == _words(item):
+            key = keys[existing.idempotency_key]
+            return Posted(existing, tokens.edit_token(key), created=False, submission_key=key)
+    return None
 
 
 def _is_key_taken(item: Item, submission_key: str) -> bool:
@@ -122,12 +126,19 @@ def _is_key_taken(item: Item, submission_key: str) -> bool:
     return type(item).objects.filter(idempotency_key=key).exists()
 
 
-def _create(item: Item, memorial: Memorial, submission_key: str) -> Posted:
-    """Save a new item once, whatever the number of times its form was sent."""
+def _create(
+    item: Item, memorial: Memorial, submission_key: str, earlier_keys: Iterable[str]
+) -> Posted:
+    """Save a new item once, whatever the number of times its form was sent.
+
+    `earlier_keys` are the keys this browser posted under lately: the same words sent again
+    from a re-loaded form (which carries a new key) find the item they already created.
+    """
     if not tokens.is_submission_key(submission_key):
         # A form without a valid key (an old page, a hand-made post) still must not lose words.
         submission_key = tokens.new_submission_key()
-    resent = _find_resent(item, submission_key)
+    earlier = [key for key in earlier_keys if tokens.is_submission_key(key)]
+    resent = _find_resent(item, [submission_key, *earlier])
     if resent:
         return resent
     if _is_key_taken(item, submission_key):
@@ -141,7 +152,7 @@ def _create(item: Item, memorial: Memorial, submission_key: str) -> Posted:
             item.save()
     except IntegrityError:
         # Two copies of the same form arrived together and the other one won.
-        resent = _find_resent(item, submission_key)
+        resent = _find_resent(item, [submission_key])
         if resent is None:
             raise
         return resent
@@ -149,7 +160,7 @@ def _create(item: Item, memorial: Memorial, submission_key: str) -> Posted:
         schedule_moderation_notice(memorial)
     if item.author_email:
         transaction.on_commit(partial(emails.send_private_link, item, token))
-    return Posted(item, token, created=True)
+    return Posted(item, token, created=True, submission_key=submission_key)
 
 
 @transaction.atomic
@@ -165,6 +176,7 @@ def post_tribute(
     emblem: str = "",
     photo: Photo | None = None,
     user=None,
+    earlier_keys: Iterable[str] = (),
 ) -> Posted:
     """Save a visitor's tribute with the status its memorial's moderation mode gives it.
 
@@ -182,7 +194,7 @@ def post_tribute(
         photo=photo,
         **_starting_state(memorial, author_email=author_email, user=user),
     )
-    return _create(tribute, memorial, submission_key)
+    return _create(tribute, memorial, submission_key, earlier_keys)
 
 
 @transaction.atomic
@@ -195,6 +207,7 @@ def post_comment(
     author_email: str = "",
     notify_on_publish: bool = False,
     user=None,
+    earlier_keys: Iterable[str] = (),
 ) -> Posted:
     """Save a comment on a published tribute; the same rules as `post_tribute`."""
     if not tribute.is_published:
@@ -208,7 +221,7 @@ def post_comment(
         body=body,
         **_starting_state(memorial, author_email=author_email, user=user),
     )
-    return _create(comment, memorial, submission_key)
+    return _create(comment, memorial, submission_key, earlier_keys)
 
 
 def find_by_token(items: QuerySet, token: str) -> Item | None:

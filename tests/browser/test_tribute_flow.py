@@ -94,6 +94,27 @@ def test_a_visitors_mistake_is_explained_and_their_words_are_kept(page: Page, si
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your tribute")
 
 
+def test_a_double_click_a_reload_and_a_resent_form_save_one_tribute(page: Page, site):
+    from tributes.models import Tribute
+
+    memorial = MemorialFactory(name="Teddy Ashby", slug="teddy")
+    page.goto(site + memorial.get_absolute_url())
+    page.get_by_label("Your name").fill("Sam")
+    page.get_by_label("Your tribute").fill("Only once, however often it is sent.")
+    page.get_by_role("button", name="Leave your tribute").dblclick()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your tribute")
+    thanks_url = page.url
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your tribute")
+    # Back to the form, and the same words sent again, as a flaky connection would have it.
+    page.go_back()
+    page.get_by_label("Your name").fill("Sam")
+    page.get_by_label("Your tribute").fill("Only once, however often it is sent.")
+    page.get_by_role("button", name="Leave your tribute").click()
+    expect(page).to_have_url(thanks_url)
+    assert Tribute.objects.count() == 1
+
+
 def test_writing_pages_have_no_accessibility_violations(browser: Browser, site):
     from axe_playwright_python.sync_playwright import Axe
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tributes import moderation
+from tributes import moderation, tokens
 from tributes.access import get_visible_memorial
 from tributes.emails import private_link_path
 from tributes.forms import CommentEditForm, CommentForm, TributeEditForm, TributeForm
@@ -52,12 +54,45 @@ def writing_context(request, memorial, tributes, *, is_owner: bool) -> dict:
     return {"may_post": may_post, "tribute_form": TributeForm() if may_post else None}
 
 
+# The submission keys this browser posted under in the last hour, in a signed cookie only it
+# holds: the same words sent again from a form the browser re-loaded (with a new key) are then
+# recognised as a resend. The server keeps nothing.
+RECENT_POSTS_COOKIE = "recent_posts"
+RECENT_POSTS_SALT = "tributes.recent_posts"
+RECENT_POSTS_MAX_AGE = 60 * 60
+RECENT_POSTS_KEPT = 5
+
+
+def recent_submission_keys(request) -> list[str]:
+    value = request.get_signed_cookie(
+        RECENT_POSTS_COOKIE, default="", salt=RECENT_POSTS_SALT, max_age=RECENT_POSTS_MAX_AGE
+    )
+    return [key for key in value.split(",") if tokens.is_submission_key(key)]
+
+
+def _remember_recent_post(request, response, submission_key: str):
+    keys = [submission_key, *recent_submission_keys(request)]
+    kept = list(dict.fromkeys(keys))[:RECENT_POSTS_KEPT]
+    response.set_signed_cookie(
+        RECENT_POSTS_COOKIE,
+        ",".join(kept),
+        salt=RECENT_POSTS_SALT,
+        max_age=RECENT_POSTS_MAX_AGE,
+        path=reverse("tributes:home") + "memorials/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 def _posting_closed(request, memorial):
     return render(request, "tributes/posting_closed.html", {"memorial": memorial}, status=403)
 
 
-def _after_posting(posted: moderation.Posted):
-    return redirect(private_link_path(posted.item, posted.token) + "?posted=1")
+def _after_posting(request, posted: moderation.Posted):
+    response = redirect(private_link_path(posted.item, posted.token) + "?posted=1")
+    return _remember_recent_post(request, response, posted.submission_key)
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,8 +102,13 @@ def write_tribute(request, slug):
         return _posting_closed(request, memorial)
     form = TributeForm(request.POST or None, request.FILES or None)
     if form.is_valid():
-        posted = moderation.post_tribute(memorial=memorial, user=request.user, **form.cleaned_data)
-        return _after_posting(posted)
+        posted = moderation.post_tribute(
+            memorial=memorial,
+            user=request.user,
+            earlier_keys=recent_submission_keys(request),
+            **form.cleaned_data,
+        )
+        return _after_posting(request, posted)
     return render(request, "tributes/write_tribute.html", {"memorial": memorial, "form": form})
 
 
@@ -80,8 +120,13 @@ def write_comment(request, slug, pk):
         return _posting_closed(request, memorial)
     form = CommentForm(request.POST or None)
     if form.is_valid():
-        posted = moderation.post_comment(tribute=tribute, user=request.user, **form.cleaned_data)
-        return _after_posting(posted)
+        posted = moderation.post_comment(
+            tribute=tribute,
+            user=request.user,
+            earlier_keys=recent_submission_keys(request),
+            **form.cleaned_data,
+        )
+        return _after_posting(request, posted)
     context = {"memorial": memorial, "tribute": tribute, "form": form}
     return render(request, "tributes/write_comment.html", context)
 
