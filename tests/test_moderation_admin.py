@@ -306,3 +306,26 @@ def test_saving_a_memorial_in_the_admin_gives_its_owners_family_access(client):
     parent.refresh_from_db()
     assert parent.is_staff
     assert parent.groups.filter(name="Family moderators").exists()
+
+
+def test_the_family_moderators_group_may_read_and_decide_but_never_delete():
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Family moderators")
+    assert set(group.permissions.values_list("codename", flat=True)) == {
+        "view_tribute",
+        "change_tribute",
+        "view_comment",
+        "change_comment",
+        "view_memorial",
+        "view_moderationdecision",
+    }
+
+
+def test_the_links_in_the_moderation_email_open_the_familys_queue(client, family, memorial_a):
+    tribute = TributeFactory(memorial=memorial_a, status=Status.PENDING, author_name="Waiting A")
+    CommentFactory(tribute=tribute, status=Status.PENDING, author_name="Comment waiting A")
+    tributes = client.get(f"{TRIBUTES}?memorial__id__exact={memorial_a.pk}")
+    comments = client.get(f"{COMMENTS}?tribute__memorial__id__exact={memorial_a.pk}")
+    assert "Waiting A" in tributes.text
+    assert "Comment waiting A" in comments.text
