@@ -247,3 +247,25 @@ def test_the_recent_posts_cookie_is_private_to_the_memorial_pages(client, memori
     assert cookie["httponly"]
     assert cookie["path"] == "/memorials/"
     assert cookie["samesite"] == "Lax"
+
+
+def test_a_photo_sent_again_with_a_resent_form_is_not_kept_twice(memorial):
+    from tributes import moderation, tokens
+    from tributes.models import Photo
+
+    key = tokens.new_submission_key()
+
+    def send():
+        photo = Photo.objects.create(memorial=memorial, width=10, height=10)
+        return moderation.post_tribute(
+            memorial=memorial,
+            author_name="Sam",
+            message="With a photo",
+            submission_key=key,
+            photo=photo,
+        )
+
+    first, again = send(), send()
+    assert not again.created
+    assert again.item.pk == first.item.pk
+    assert list(Photo.objects.all()) == [first.item.photo]

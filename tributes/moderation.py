@@ -181,7 +181,8 @@ def post_tribute(
     """Save a visitor's tribute with the status its memorial's moderation mode gives it.
 
     Raises PostingClosed when only the family may post. `photo` is an already processed Photo
-    of this memorial. Queues the moderation notice and, after commit, emails the private link.
+    of this memorial; when the form turns out to be a resend it is erased, since the first send
+    kept its own. Queues the moderation notice and, after commit, emails the private link.
     """
     tribute = Tribute(
         memorial=memorial,
@@ -194,7 +195,11 @@ def post_tribute(
         photo=photo,
         **_starting_state(memorial, author_email=author_email, user=user),
     )
-    return _create(tribute, memorial, submission_key, earlier_keys)
+    posted = _create(tribute, memorial, submission_key, earlier_keys)
+    if not posted.created and photo is not None and photo.pk != posted.item.photo_id:
+        # A resent form brought its photo again: the first send already kept one.
+        _erase_photo(photo)
+    return posted
 
 
 @transaction.atomic
