@@ -16,7 +16,7 @@ from tributes import moderation, tokens
 from tributes.access import get_visible_memorial
 from tributes.emails import private_link_path
 from tributes.forms import CommentEditForm, CommentForm, TributeEditForm, TributeForm
-from tributes.models import Comment, Love, ModerationMode, Tribute
+from tributes.models import Comment, Love, ModerationMode, Status, Tribute
 from tributes.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
 
 
@@ -102,12 +102,16 @@ def write_tribute(request, slug):
         return _posting_closed(request, memorial)
     form = TributeForm(request.POST or None, request.FILES or None)
     if form.is_valid():
-        posted = moderation.post_tribute(
-            memorial=memorial,
-            user=request.user,
-            earlier_keys=recent_submission_keys(request),
-            **form.cleaned_data,
-        )
+        try:
+            posted = moderation.post_tribute(
+                memorial=memorial,
+                user=request.user,
+                earlier_keys=recent_submission_keys(request),
+                **form.cleaned_data,
+            )
+        except moderation.PostingClosed:
+            # The family closed the page to visitors while this form was being written.
+            return _posting_closed(request, memorial)
         return _after_posting(request, posted)
     return render(request, "tributes/write_tribute.html", {"memorial": memorial, "form": form})
 
@@ -120,12 +124,16 @@ def write_comment(request, slug, pk):
         return _posting_closed(request, memorial)
     form = CommentForm(request.POST or None)
     if form.is_valid():
-        posted = moderation.post_comment(
-            tribute=tribute,
-            user=request.user,
-            earlier_keys=recent_submission_keys(request),
-            **form.cleaned_data,
-        )
+        try:
+            posted = moderation.post_comment(
+                tribute=tribute,
+                user=request.user,
+                earlier_keys=recent_submission_keys(request),
+                **form.cleaned_data,
+            )
+        except moderation.PostingClosed:
+            # The family closed the page to visitors while this form was being written.
+            return _posting_closed(request, memorial)
         return _after_posting(request, posted)
     context = {"memorial": memorial, "tribute": tribute, "form": form}
     return render(request, "tributes/write_comment.html", context)
@@ -157,7 +165,7 @@ def _your_item(request, item, edit_form_class, template):
         if moderation.edit_item(item, **form.cleaned_data):
             if item.is_published:
                 messages.success(request, _("Your changes are saved and published."))
-            else:
+            elif item.status == Status.PENDING:
                 messages.success(
                     request,
                     _(
@@ -165,6 +173,8 @@ def _your_item(request, item, edit_form_class, template):
                         "usually within a day."
                     ),
                 )
+            else:
+                messages.success(request, _("Your changes are saved."))
         else:
             messages.info(request, _("Nothing was changed."))
         return redirect(request.path)
