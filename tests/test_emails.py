@@ -133,3 +133,15 @@ def test_names_are_not_html_escaped_in_the_plain_text_part_but_are_in_html(clien
     assert "Ada & <Bo>" in message.subject
     assert "Sam &amp; Jo" in html_of(message)
     assert "&lt;Bo&gt;" in html_of(message)
+
+
+def test_a_mail_server_that_is_down_never_loses_a_tribute(
+    client, memorial, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {"default": {"BACKEND": "tests.failing_mail.EmailBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_tribute(client, memorial, author_email="sam@example.org")
+    assert mail.outbox == []  # the failing server was really used
+    assert response.status_code == 302
+    assert memorial.tributes.count() == 1
+    assert client.get(response["Location"]).status_code == 200

@@ -218,6 +218,14 @@ def test_a_family_cannot_open_or_decide_another_memorials_tribute(client, family
     assert refreshed(other)[0].status == Status.PENDING
 
 
+def test_a_family_cannot_open_or_decide_another_memorials_comment(client, family, memorial_b):
+    other = CommentFactory(tribute=TributeFactory(memorial=memorial_b), status=Status.PENDING)
+    url = reverse("admin:tributes_comment_change", args=[other.pk])
+    assert client.get(url).url == reverse("admin:index")
+    client.post(url, {"_decision": "spam"})
+    assert refreshed(other)[0].status == Status.PENDING
+
+
 def test_a_familys_bulk_action_never_reaches_another_memorial(
     client, family, memorial_a, memorial_b
 ):

@@ -1,9 +1,10 @@
 """Posting, editing and deleting tributes and comments, and every moderation decision.
 
 Workflows that touch several models or send mail live here as typed functions, each in one
-transaction; emails leave only after it commits (tributes/emails.py). The moderation notice is a
-task of Django's tasks framework, queued with `run_after` so that whoever moderates a memorial
-hears at most once per NOTICE_INTERVAL that something waits.
+transaction; emails leave only after it commits (tributes/emails.py), and a mail server that
+fails is logged without undoing or hiding what was saved (`robust=True`). The moderation
+notice is a task of Django's tasks framework, queued with `run_after` so that whoever
+moderates a memorial hears at most once per NOTICE_INTERVAL that something waits.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def _create(
     if _needs_a_moderator(item):
         schedule_moderation_notice(memorial)
     if item.author_email:
-        transaction.on_commit(partial(emails.send_private_link, item, token))
+        transaction.on_commit(partial(emails.send_private_link, item, token), robust=True)
     return Posted(item, token, created=True, submission_key=submission_key)
 
 
@@ -314,7 +315,7 @@ def approve(item: Item, *, by) -> None:
     item.approve(by=by)
     _record(item, Decision.APPROVED, by=by)
     if not was_published and item.notify_on_publish and item.author_email:
-        transaction.on_commit(partial(emails.send_published, item))
+        transaction.on_commit(partial(emails.send_published, item), robust=True)
 
 
 @transaction.atomic
@@ -438,7 +439,7 @@ def notify_moderators(memorial_id: int) -> int:
         if waiting.total and recipients:
             notice.last_sent_at = now
             transaction.on_commit(
-                partial(emails.send_moderation_notice, memorial, waiting, recipients)
+                partial(emails.send_moderation_notice, memorial, waiting, recipients), robust=True
             )
         notice.save(update_fields=["scheduled_for", "last_sent_at"])
         return len(recipients) if waiting.total else 0
