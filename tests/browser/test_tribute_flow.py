@@ -136,3 +136,18 @@ def test_writing_pages_have_no_accessibility_violations(browser: Browser, site):
     context.close()
     for name, results in pages.items():
         assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+
+
+def test_long_words_and_right_to_left_names_do_not_break_a_phone_layout(page: Page, site):
+    from tests.factories import CommentFactory, TributeFactory
+
+    memorial = MemorialFactory(name="Teddy Ashby", slug="teddy")
+    tribute = TributeFactory(
+        memorial=memorial, author_name="مريم " + "ن" * 110, message="x" * 300 + " 🕯️💛"
+    )
+    CommentFactory(tribute=tribute, author_name="y" * 120, body="z" * 300)
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(site + memorial.get_absolute_url())
+    expect(page.get_by_text("x" * 300 + " 🕯️💛")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
