@@ -1,7 +1,37 @@
+from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from tributes.admin_scoping import MemorialScopedAdmin
+from tributes.images import PhotoField, admin_thumbnail, save_photo
 from tributes.models import Candle, CandleEvent, Comment, Love, Memorial, Photo, Tribute
+
+
+class MemorialAdminForm(forms.ModelForm):
+    """The memorial form with a cover upload; the admin supplies the model and its fields."""
+
+    cover_upload = PhotoField(
+        label=_("Upload a new cover photo"),
+        required=False,
+        help_text=_(
+            "A JPEG, PNG, WebP, GIF or HEIC image. It replaces the current cover; location and "
+            "camera details are removed before it is stored."
+        ),
+    )
+    cover_alt_text = forms.CharField(
+        label=_("Description of the new cover photo"),
+        max_length=300,
+        required=False,
+        help_text=_('For people who cannot see it. Left empty: "Photo of" and their name.'),
+    )
+
+    def clean_cover_photo(self):
+        photo = self.cleaned_data.get("cover_photo")
+        # Only one of this memorial's own photos can be its cover.
+        if photo is not None and photo.memorial_id != self.instance.pk:
+            raise forms.ValidationError(_("Please choose a photo of this memorial."))
+        return photo
 
 
 @admin.register(Memorial)
@@ -9,6 +39,7 @@ class MemorialAdmin(MemorialScopedAdmin):
     memorial_lookup = ""
     family_moderated_only = False
     list_display = [
+        "cover_thumbnail",
         "name",
         "slug",
         "visibility",
@@ -21,6 +52,33 @@ class MemorialAdmin(MemorialScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["owners"]
     raw_id_fields = ["cover_photo"]
+    form = MemorialAdminForm
+    readonly_fields = ["cover_preview"]
+    list_select_related = ["cover_photo"]
+
+    @admin.display(description=_("Cover"))
+    def cover_thumbnail(self, memorial: Memorial):
+        return admin_thumbnail(memorial.cover_photo)
+
+    @admin.display(description=_("Current cover photo"))
+    def cover_preview(self, memorial: Memorial):
+        return admin_thumbnail(memorial.cover_photo, width=200)
+
+    def save_model(self, request, obj, form, change) -> None:
+        upload = form.cleaned_data.get("cover_upload")
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if upload is None:
+                return
+            previous = obj.cover_photo
+            alt_text = form.cleaned_data.get("cover_alt_text") or _("Photo of %(name)s") % {
+                "name": obj.name
+            }
+            obj.cover_photo = save_photo(upload, memorial=obj, alt_text=alt_text)
+            obj.save(update_fields=["cover_photo", "updated_at"])
+            # A replaced cover that belongs to no tribute is no longer shown anywhere.
+            if previous is not None and not Tribute.objects.filter(photo=previous).exists():
+                previous.delete()
 
 
 @admin.register(Tribute)
@@ -75,9 +133,24 @@ class CandleAdmin(MemorialScopedAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(MemorialScopedAdmin):
-    list_display = ["pk", "memorial", "alt_text", "width", "height", "created_at"]
+    list_display = ["thumbnail", "pk", "memorial", "alt_text", "width", "height", "created_at"]
+    list_display_links = ["thumbnail", "pk"]
     list_select_related = ["memorial"]
-    raw_id_fields = ["memorial"]
+    search_fields = ["alt_text", "memorial__name"]
+    fields = ["preview", "memorial", "alt_text", "width", "height", "created_at"]
+    readonly_fields = ["preview", "memorial", "width", "height", "created_at"]
+
+    @admin.display(description=_("Photo"))
+    def thumbnail(self, photo: Photo):
+        return admin_thumbnail(photo)
+
+    @admin.display(description=_("Photo"))
+    def preview(self, photo: Photo):
+        return admin_thumbnail(photo, width=400)
+
+    def has_add_permission(self, request) -> bool:
+        # Photos come only from uploads on a memorial or a tribute, through the image pipeline.
+        return False
 
 
 @admin.register(Love)
