@@ -152,6 +152,7 @@ if PHOTOS_IN_BUCKET:
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", 300),
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "object_parameters": {"ContentType": "image/webp"},
             # With a custom endpoint, addresses are endpoint/bucket/name: one origin to allow.

@@ -112,6 +112,16 @@ def test_a_rotated_phone_photo_is_stored_upright():
     assert close_to(largest.getpixel((450, 1190)), (30, 30, 220), tolerance=20)
 
 
+def test_an_iphone_heic_taken_sideways_is_stored_upright_once():
+    # libheif turns HEIC photos upright itself and clears the EXIF orientation.
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    data = encode(landscape((1200, 900)), "HEIF", exif=exif.tobytes())
+    largest = Image.open(io.BytesIO(prepare_photo(upload(data)).renditions[-1].data))
+    assert largest.size == (900, 1200)
+    assert close_to(largest.convert("RGB").getpixel((450, 10)), (220, 30, 30), tolerance=20)
+
+
 def test_a_large_rotated_jpeg_is_decoded_small_and_still_upright():
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 8
