@@ -396,3 +396,9 @@ def test_a_memorial_cannot_take_another_memorials_photo_as_cover(client, admin_u
     )
     assert response.status_code == 200
     assert "Please choose a photo of this memorial." in response.text
+
+
+def test_a_tribute_photo_without_a_description_says_who_shared_it():
+    from tributes.images import shared_by_alt_text
+
+    assert shared_by_alt_text("Sam") == "Photo shared by Sam"

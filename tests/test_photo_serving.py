@@ -1,7 +1,11 @@
+import datetime as dt
 import re
 
 import pytest
+import time_machine
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import MemorialFactory, TributeFactory
@@ -252,3 +256,19 @@ def test_with_a_bucket_a_private_photo_is_still_checked_first(
     response = client.get(url)
     assert response.status_code == 302
     assert "no-store" in response["Cache-Control"]
+
+
+def test_unused_photo_files_are_deleted_once_an_hour_old(memorial):
+    kept = make_photo(memorial)
+    left_over = default_storage.save("photos/left-over-400.webp", ContentFile(b"RIFF"))
+    call_command("delete_unused_photo_files")
+    assert default_storage.exists(left_over)
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)):
+        call_command("delete_unused_photo_files")
+    assert not default_storage.exists(left_over)
+    assert all(default_storage.exists(r["name"]) for r in kept.renditions)
+
+
+def test_a_missing_file_is_not_found_rather_than_an_error(client, cover):
+    default_storage.delete(cover.renditions[0]["name"])
+    assert client.get(cover.rendition_url(400)).status_code == 404

@@ -8,6 +8,8 @@ listed in ACCEPTED_FORMATS: some formats Pillow knows (EPS) would run external p
 Interface for forms:
 - `PhotoField`: a form field whose cleaned value is a `PreparedPhoto` (or None when left empty).
 - `save_photo(prepared_or_upload, memorial=..., alt_text=...)`: stores the renditions, returns a Photo.
+- `shared_by_alt_text(author_name)`: the default description, "Photo shared by Sam".
+- `admin_thumbnail(photo)`: a small <img> for admin lists.
 """
 
 from __future__ import annotations
@@ -286,6 +288,11 @@ def save_photo(
         _delete_files([item["name"] for item in stored])
         raise
     return saved
+
+
+def shared_by_alt_text(author_name: str) -> str:
+    """The description of a tribute's photo when its author wrote none."""
+    return str(_("Photo shared by %(name)s") % {"name": author_name})
 
 
 def _delete_files(names: list[str]) -> None:

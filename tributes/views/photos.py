@@ -20,7 +20,10 @@ def photo_file(request, pk: int, width: int):
         # The bucket is private: send the browser to a signed address that expires in minutes.
         response = HttpResponseRedirect(default_storage.url(name))
     else:
-        response = FileResponse(default_storage.open(name), content_type="image/webp")
+        try:
+            response = FileResponse(default_storage.open(name), content_type="image/webp")
+        except FileNotFoundError:
+            raise Http404 from None
     if photo.memorial.visibility == Visibility.PUBLIC and photo.is_on_show():
         # A redirect to a signed address must not outlive the signature.
         max_age = 60 if settings.PHOTOS_IN_BUCKET else settings.PHOTO_PUBLIC_CACHE_SECONDS
