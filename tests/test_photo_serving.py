@@ -48,6 +48,11 @@ def test_a_public_memorials_cover_is_served_as_webp_and_cached_publicly(client, 
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
+def test_a_public_photo_costs_one_query(client, cover, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert client.get(cover.rendition_url(400)).status_code == 200
+
+
 def test_an_unknown_width_is_not_found(client, cover):
     assert client.get(cover.rendition_url(1234)).status_code == 404
     assert client.get(reverse("tributes:photo", args=[cover.pk + 1000, 400])).status_code == 404
@@ -144,6 +149,7 @@ def test_the_memorial_page_shows_photos_with_srcset_sizes_and_dimensions(client,
     assert 'sizes="(min-width: 768px) 400px, 100vw"' in cover_img
     # The cover is at the top of the page; tribute photos further down load when scrolled to.
     assert 'loading="lazy"' not in cover_img
+    assert 'fetchpriority="high"' in cover_img
     assert 'loading="lazy"' in tribute_img
     assert 'alt="Photo shared by Sam"' in tribute_img
 

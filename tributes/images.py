@@ -87,8 +87,8 @@ MESSAGES = {
         "We could not open this file as a photo. Please choose a JPEG, PNG, WebP, GIF or HEIC image."
     ),
     "too_many_pixels": _(
-        "This photo is %(width)s × %(height)s pixels, more than the %(limit)s megapixels we can "
-        "take. Please choose a smaller copy."
+        "This photo has more than the %(limit)s megapixels we can take. Please choose a smaller "
+        "copy."
     ),
     "too_many_frames": _(
         "This animation has more than %(limit)s frames. Please choose a still photo or a shorter "
@@ -153,7 +153,7 @@ def _prepare_opened(image: Image.Image) -> PreparedPhoto:
     width, height = image.size
     # The header's dimensions are checked before a single pixel is decoded.
     if width * height > settings.PHOTO_MAX_PIXELS:
-        raise _refuse("too_many_pixels", width=width, height=height, limit=_megapixels())
+        raise _refuse("too_many_pixels", limit=_megapixels())
     try:
         # Counting GIF frames walks the file without decoding the pixels.
         if getattr(image, "n_frames", 1) > settings.PHOTO_MAX_FRAMES:
