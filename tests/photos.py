@@ -81,3 +81,28 @@ def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg
 def make_photo(memorial, *, size=(1200, 900), alt_text="A photo"):
     """A Photo stored through the real pipeline."""
     return save_photo(upload(jpeg(size)), memorial=memorial, alt_text=alt_text)
+
+
+def display_p3_profile() -> bytes:
+    """An ICC profile with Display P3 primaries, as iPhones tag their photos.
+
+    Made from Little CMS's sRGB profile by replacing its three colorants with Display P3's
+    (adapted to D50, as in Apple's profile); the tone curves of both are the same.
+    """
+    from PIL import ImageCms
+
+    profile = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    colorants = {
+        b"rXYZ": (0.515121, 0.241196, -0.001053),
+        b"gXYZ": (0.291977, 0.692245, 0.041885),
+        b"bXYZ": (0.157104, 0.066574, 0.784073),
+    }
+    (count,) = struct.unpack(">I", profile[128:132])
+    for index in range(count):
+        signature, offset, _size = struct.unpack(
+            ">4sII", profile[132 + 12 * index : 144 + 12 * index]
+        )
+        if signature in colorants:
+            values = [round(v * 65536) for v in colorants[signature]]
+            profile[offset + 8 : offset + 20] = struct.pack(">iii", *values)
+    return bytes(profile)

@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.urls import reverse
-from PIL import ExifTags, Image, PngImagePlugin
+from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from tests.factories import UserFactory
 from tests.photos import (
     animated_gif,
+    display_p3_profile,
     encode,
     gps_exif,
     jpeg,
@@ -244,6 +245,14 @@ def test_a_transparent_png_is_flattened_on_white_not_black():
     assert close_to(only_pixel(data, (150, 100)), (200, 0, 0), tolerance=20)
 
 
+def test_a_png_with_one_transparent_colour_is_flattened_on_white():
+    image = Image.new("RGB", (300, 200), (0, 0, 0))
+    image.paste((200, 0, 0), (100, 50, 200, 150))
+    data = encode(image, "PNG", transparency=(0, 0, 0))
+    assert close_to(only_pixel(data, (10, 10)), (255, 255, 255), tolerance=3)
+    assert close_to(only_pixel(data, (150, 100)), (200, 0, 0), tolerance=20)
+
+
 def test_a_half_transparent_grey_png_is_blended_with_white():
     data = encode(Image.new("LA", (300, 200), (0, 128)), "PNG")
     assert close_to(only_pixel(data), (127, 127, 127), tolerance=4)
@@ -256,6 +265,26 @@ def test_a_palette_gif_with_a_transparent_colour_is_flattened_on_white():
     data = encode(image, "GIF", transparency=0)
     assert close_to(only_pixel(data, (10, 10)), (255, 255, 255), tolerance=3)
     assert close_to(only_pixel(data, (150, 100)), (200, 0, 0), tolerance=20)
+
+
+def test_a_display_p3_photo_is_converted_to_srgb():
+    p3 = display_p3_profile()
+    colour = (40, 170, 60)
+    data = encode(Image.new("RGB", (300, 200), colour), "PNG", icc_profile=p3)
+    expected = ImageCms.profileToProfile(
+        Image.new("RGB", (1, 1), colour),
+        ImageCms.ImageCmsProfile(io.BytesIO(p3)),
+        ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")),
+    ).getpixel((0, 0))
+    # The same numbers mean a more vivid green in Display P3 than in sRGB.
+    assert not close_to(expected, colour, tolerance=8)
+    assert close_to(only_pixel(data), expected, tolerance=3)
+
+
+def test_an_srgb_tagged_photo_keeps_its_colours():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = encode(Image.new("RGB", (300, 200), (40, 170, 60)), "PNG", icc_profile=srgb)
+    assert close_to(only_pixel(data), (40, 170, 60), tolerance=2)
 
 
 def test_a_broken_colour_profile_does_not_refuse_the_photo():

@@ -198,6 +198,9 @@ def _to_srgb(image: Image.Image, *, icc_profile: bytes | None) -> Image.Image:
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     elif image.mode == "PA":
         image = image.convert("RGBA")
+    elif image.mode in ("1", "L", "RGB") and "transparency" in image.info:
+        # One colour marked transparent (a PNG tRNS chunk) becomes an alpha channel.
+        image = image.convert("RGBA")
 
     alpha = None
     if image.mode in ("RGBA", "LA", "La", "RGBa"):

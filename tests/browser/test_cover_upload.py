@@ -32,5 +32,7 @@ def test_a_family_adds_a_cover_photo_after_a_wrong_file_is_refused(page: Page, s
     page.locator("input[name=_save]").click()
     thumbnail = page.get_by_role("img", name="Teddy in his blue hat")
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => img.naturalWidth") > 0
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
     assert Memorial.objects.get().cover_photo.alt_text == "Teddy in his blue hat"
