@@ -99,6 +99,8 @@ def main() -> None:
         return
     print(f"Machine: nproc {len(os.sched_getaffinity(0))}, {cpu_model()}")
     print(f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    # Other work on the machine slows every figure: the load says how busy it was.
+    print("Load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     with tempfile.TemporaryDirectory() as folder:
         for label, size in SIZES.items():
             path = Path(folder) / f"{size[0]}x{size[1]}.jpg"
