@@ -120,6 +120,7 @@ def prepare_photo(upload) -> PreparedPhoto:
     upload.seek(0)
     with warnings.catch_warnings():
         # Pillow warns about a possible decompression bomb above its own limit: refuse instead.
+        # (PHOTO_MAX_PIXELS, checked just after, is lower by default: this guards a raised one.)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(upload, formats=ACCEPTED_FORMATS)
