@@ -21,8 +21,14 @@ from tests.photos import (
     png_declaring,
     upload,
 )
-from tributes.images import PhotoField, PreparedPhoto, prepare_photo, save_photo
-from tributes.models import Memorial, Photo
+from tributes.images import (
+    PhotoField,
+    PreparedPhoto,
+    prepare_photo,
+    save_photo,
+    shared_by_alt_text,
+)
+from tributes.models import Memorial, Photo, Tribute
 
 pytestmark = pytest.mark.django_db
 
@@ -431,8 +437,6 @@ def test_a_memorial_cannot_take_another_memorials_photo_as_cover(client, admin_u
 
 
 def test_a_tribute_photo_without_a_description_says_who_shared_it():
-    from tributes.images import shared_by_alt_text
-
     assert shared_by_alt_text("Sam") == "Photo shared by Sam"
 
 
@@ -450,3 +454,77 @@ def test_an_oversized_upload_is_not_kept_on_disk_but_keeps_its_size(rf, settings
     assert received.size == 300_000
     assert os.path.getsize(received.temporary_file_path()) == 0
     assert request.POST["name"] == "Sam"
+
+
+def rotated_jpeg() -> bytes:
+    exif = gps_exif()
+    exif[ExifTags.Base.Orientation] = 6
+    return jpeg(exif=exif.tobytes())
+
+
+def transparent_png() -> bytes:
+    return encode(Image.new("RGBA", (300, 200), (0, 0, 0, 0)), "PNG")
+
+
+GOOD_BUT_ODD_UPLOADS = {
+    "heic": ACCEPTED["heic"],
+    "gps and rotated jpeg": rotated_jpeg,
+    "png with html appended": lambda: encode(landscape(), "PNG") + b"<script>alert(1)</script>",
+    "cmyk jpeg": lambda: encode(Image.new("CMYK", (300, 200), (0, 255, 255, 0)), "JPEG"),
+    "16-bit grey png": lambda: encode(Image.new("I;16", (300, 200), 0x8000), "PNG"),
+    "16-bit colour png": png_16bit_rgb,
+    "transparent png": transparent_png,
+    "animated gif": lambda: animated_gif(3),
+}
+
+
+@pytest.mark.parametrize("kind", GOOD_BUT_ODD_UPLOADS)
+def test_odd_but_good_cover_uploads_in_the_admin_are_accepted(kind, client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:tributes_memorial_add"),
+        memorial_payload(cover_upload=upload(GOOD_BUT_ODD_UPLOADS[kind](), "photo.jpg")),
+    )
+    assert response.status_code == 302
+    cover = Memorial.objects.get().cover_photo
+    for data in stored_files(cover):
+        assert_clean_webp(data)
+        assert b"<script>" not in data
+
+
+class TributeForm(forms.ModelForm):
+    """The shape agreed for the visitors' tribute form: the upload beside the model fields."""
+
+    photo_upload = PhotoField(label="A photo (optional)", required=False)
+    photo_description = forms.CharField(max_length=300, required=False)
+
+    class Meta:
+        model = Tribute
+        fields = ["author_name", "message"]
+
+
+def test_a_tribute_form_saves_its_photo_with_a_default_description(memorial):
+    form = TributeForm(
+        data={"author_name": "Sam", "message": "Thinking of you."},
+        files={"photo_upload": upload(jpeg(), "IMG_0042.HEIC")},
+    )
+    assert form.is_valid(), form.errors
+    tribute = form.save(commit=False)
+    tribute.memorial = memorial
+    tribute.photo = save_photo(
+        form.cleaned_data["photo_upload"],
+        memorial=memorial,
+        alt_text=form.cleaned_data["photo_description"] or shared_by_alt_text("Sam"),
+    )
+    tribute.save()
+    assert Tribute.objects.get().photo.alt_text == "Photo shared by Sam"
+
+
+def test_a_tribute_form_with_a_bad_photo_keeps_the_words(memorial):
+    form = TributeForm(
+        data={"author_name": "Sam", "message": "Thinking of you."},
+        files={"photo_upload": upload(b"not a photo")},
+    )
+    assert not form.is_valid()
+    assert list(form.errors) == ["photo_upload"]
+    assert "Thinking of you." in str(form["message"])
