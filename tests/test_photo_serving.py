@@ -112,8 +112,26 @@ def test_a_moderator_sees_photos_waiting_on_a_private_memorial(client, moderator
     assert client.get(photo.rendition_url(400)).status_code == 200
 
 
-def test_the_family_sees_a_pending_tributes_photo(client, owner, memorial):
-    photo = tribute_photo(memorial, Status.PENDING)
+@pytest.mark.parametrize("status", [Status.PENDING, Status.REJECTED])
+def test_a_family_that_moderates_sees_photos_it_has_to_decide_on(status, client, owner, memorial):
+    memorial.family_moderates = True
+    memorial.save()
+    photo = tribute_photo(memorial, status)
+    client.force_login(owner)
+    assert client.get(photo.rendition_url(400)).status_code == 200
+
+
+@pytest.mark.parametrize("status", [Status.PENDING, Status.REJECTED, Status.SPAM])
+def test_a_family_never_sees_a_photo_the_site_moderators_hold_or_refused(
+    status, client, owner, memorial
+):
+    photo = tribute_photo(memorial, status)
+    client.force_login(owner)
+    assert client.get(photo.rendition_url(400)).status_code == 404
+
+
+def test_the_family_sees_an_unused_photo_of_their_memorial(client, owner, memorial):
+    photo = make_photo(memorial)
     client.force_login(owner)
     assert client.get(photo.rendition_url(400)).status_code == 200
 

@@ -14,18 +14,23 @@ def get_visible_memorial(request: HttpRequest, slug: str) -> Memorial:
 
 
 def can_see_photo(user, photo: Photo) -> bool:
-    """The memorial rule for photos, plus: only a photo on show is for visitors.
+    """The memorial rule for photos, plus: a photo not on show is only for who moderates it.
 
-    Owners of the memorial and site moderators (who screen tributes with their photos in the
-    admin) see every photo of it; everyone else sees a photo only when they may open the
-    memorial and the photo is its cover or belongs to a published tribute. Needs `photo` with
-    `memorial` and `tribute` selected; may run one query for ownership and one for the group.
+    Site moderators (who screen tributes with their photos in the admin) see every photo. Others
+    must be able to open the memorial; then they see its cover and photos of published tributes.
+    A photo of a tribute waiting or refused is for the family only when the family moderates:
+    rejected posts are never passed on to families. Needs `photo` with `memorial` and `tribute`
+    selected; may run one query for ownership and one for the Moderators group.
     """
     from tributes.admin_scoping import is_site_moderator
 
-    if user.is_authenticated:
-        if user.is_staff and is_site_moderator(user):
-            return True
-        if photo.memorial.is_owned_by(user):
-            return True
-    return not photo.memorial.is_private and photo.is_on_show()
+    if user.is_authenticated and user.is_staff and is_site_moderator(user):
+        return True
+    memorial = photo.memorial
+    is_owner = memorial.is_owned_by(user)
+    if memorial.is_private and not is_owner:
+        return False
+    if photo.is_on_show():
+        return True
+    on_a_tribute = getattr(photo, "tribute", None) is not None
+    return is_owner and (memorial.family_moderates or not on_a_tribute)
