@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Time and peak memory of processing one phone photo: `.venv/bin/python bench/images.py`.
 
-For a 12 MP and a 48 MP JPEG, each in a fresh process pinned to one CPU core, prints the time
+For a 12 MP and a 48 MP JPEG and a 12 MP HEIC (as iPhones take), each in a fresh process pinned to one CPU core, prints the time
 `prepare_photo` takes (decode, turn upright, convert to sRGB, resize, encode three WebP widths;
 best and median of 5 runs) and the peak resident memory of that process, with and without the
 photo. Storage is left out: it is one small file write per width.
@@ -20,16 +20,26 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = {"12 MP": (4032, 3024), "48 MP": (8064, 6048)}
+# label: (width, height, format)
+PHOTOS = {
+    "12 MP JPEG": (4032, 3024, "JPEG"),
+    "48 MP JPEG": (8064, 6048, "JPEG"),
+    "12 MP HEIC": (4032, 3024, "HEIF"),
+}
 RUNS = 5
 
 
-def photo_like_jpeg(size: tuple[int, int], path: Path) -> None:
+def photo_like(label: str, path: Path) -> None:
     """Detail at every scale (noise enlarged from several sizes), like a real phone photo.
 
     The JPEG comes out about as large as a phone's: 3 to 5 MB for 12 MP.
     """
+    import pillow_heif
     from PIL import ExifTags, Image
+
+    pillow_heif.register_heif_opener()
+    width, height, fmt = PHOTOS[label]
+    size = (width, height)
 
     layers = []
     for divisor in (256, 64, 16, 4, 1):
@@ -45,7 +55,11 @@ def photo_like_jpeg(size: tuple[int, int], path: Path) -> None:
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6
     exif[ExifTags.Base.Model] = "Bench Camera"
-    photo.save(path, "JPEG", quality=92, exif=exif.tobytes())
+    if fmt == "JPEG":
+        photo.save(path, fmt, quality=92, exif=exif.tobytes())
+    else:
+        # Quality 50 gives the size of an iPhone HEIC of a detailed scene (2 to 3 MB).
+        photo.save(path, fmt, quality=50, exif=exif.tobytes())
 
 
 def measure(label: str, path: Path) -> None:
@@ -74,9 +88,9 @@ def measure(label: str, path: Path) -> None:
     widths = ", ".join(
         f"{r.width}x{r.height} {len(r.data) // 1024} KB" for r in prepared.renditions
     )
-    width, height = SIZES[label]
+    width, height, _fmt = PHOTOS[label]
     print(
-        f"{label} JPEG {width}x{height}, {path.stat().st_size / 1_048_576:.1f} MB: "
+        f"{label} {width}x{height}, {path.stat().st_size / 1_048_576:.1f} MB: "
         f"best {min(times):.3f} s, median {statistics.median(times):.3f} s on one core; "
         f"peak memory {peak / 1024:.0f} MB ({before / 1024:.0f} MB before the photo)\n"
         f"    stored: {widths}"
@@ -92,7 +106,7 @@ def cpu_model() -> str:
 
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "make":
-        photo_like_jpeg(SIZES[sys.argv[2]], Path(sys.argv[3]))
+        photo_like(sys.argv[2], Path(sys.argv[3]))
         return
     if len(sys.argv) == 3:
         measure(sys.argv[1], Path(sys.argv[2]))
@@ -102,8 +116,8 @@ def main() -> None:
     # Other work on the machine slows every figure: the load says how busy it was.
     print("Load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     with tempfile.TemporaryDirectory() as folder:
-        for label, size in SIZES.items():
-            path = Path(folder) / f"{size[0]}x{size[1]}.jpg"
+        for index, label in enumerate(PHOTOS):
+            path = Path(folder) / f"photo-{index}"
             # Fresh processes to make the photo and to measure it: Linux keeps a process's peak
             # memory across exec, so the measuring process must never have made a photo.
             subprocess.run([sys.executable, __file__, "make", label, str(path)], check=True)
