@@ -293,6 +293,12 @@ def test_an_srgb_tagged_photo_keeps_its_colours():
     assert close_to(only_pixel(data), (40, 170, 60), tolerance=2)
 
 
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
+def test_corrupt_exif_does_not_refuse_the_photo():
+    prepared = prepare_photo(upload(jpeg(exif=b"Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08\xff\xff")))
+    assert len(prepared.renditions) == 3
+
+
 def test_a_broken_colour_profile_does_not_refuse_the_photo():
     prepared = prepare_photo(upload(jpeg(icc_profile=b"not a profile at all")))
     assert len(prepared.renditions) == 3

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
@@ -247,8 +248,6 @@ class Photo(models.Model):
 
     def delete_files(self) -> None:
         """Delete every rendition from storage (the row itself is left alone)."""
-        from django.core.files.storage import default_storage
-
         for rendition in self.renditions:
             default_storage.delete(rendition["name"])
 
@@ -656,10 +655,11 @@ class Candle(models.Model):
 
 # Photo files go with their row however it is deleted: one by one, in a queryset, or by the
 # cascade from a deleted memorial, which never calls Photo.delete(); hence signals, not methods.
-# The files are deleted only once the deletion is committed.
+# The files are deleted only once the deletion is committed; a storage error is logged, and
+# never turns the deletion the person asked for into an error page.
 @receiver(post_delete, sender=Photo, dispatch_uid="delete_photo_files")
 def _delete_photo_files(sender, instance: Photo, **kwargs) -> None:
-    transaction.on_commit(instance.delete_files, using=kwargs.get("using"))
+    transaction.on_commit(instance.delete_files, using=kwargs.get("using"), robust=True)
 
 
 # A tribute's photo is part of it: deleting the tribute deletes the photo (and so its files).
