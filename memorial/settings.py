@@ -128,6 +128,48 @@ STORAGES = {
     },
 }
 
+# Photos: uploads stream to a temporary file (never held in memory) and stop being written once
+# over PHOTO_MAX_UPLOAD_MB; the reverse proxy's body limit must be a little higher (see README).
+FILE_UPLOAD_HANDLERS = ["tributes.images.PhotoUploadHandler"]
+PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_MB", 20) * 1024 * 1024
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_MEGAPIXELS", 50) * 1_000_000
+PHOTO_MAX_FRAMES = env.int("PHOTO_MAX_FRAMES", 100)
+# How long browsers and shared caches may keep a photo of a public memorial.
+PHOTO_PUBLIC_CACHE_SECONDS = env.int("PHOTO_PUBLIC_CACHE_SECONDS", 86_400)
+# With AWS_STORAGE_BUCKET_NAME set, photos live in an S3-compatible bucket (pip install '.[s3]'):
+# the bucket stays private and the photo view answers with a short-lived signed address.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", "")
+PHOTOS_IN_BUCKET = bool(AWS_STORAGE_BUCKET_NAME)
+if PHOTOS_IN_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", "") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", "") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", 300),
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+            "object_parameters": {"ContentType": "image/webp"},
+            # With a custom endpoint, addresses are endpoint/bucket/name: one origin to allow.
+            "addressing_style": "path" if env.str("AWS_S3_ENDPOINT_URL", "") else "virtual",
+        },
+    }
+    _region = env.str("AWS_S3_REGION_NAME", "")
+    PHOTOS_BUCKET_ORIGINS = env.list(
+        "PHOTOS_BUCKET_ORIGINS",
+        [env.str("AWS_S3_ENDPOINT_URL", "").rstrip("/")]
+        if env.str("AWS_S3_ENDPOINT_URL", "")
+        else [
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com",
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_region or 'us-east-1'}.amazonaws.com",
+        ],
+    )
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -202,6 +244,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if PHOTOS_IN_BUCKET:
+    # Photo addresses redirect to the bucket: browsers check the redirect against img-src.
+    SECURE_CSP["img-src"] += PHOTOS_BUCKET_ORIGINS
 
 # Admin login throttling: lock a username from one client after repeated failures, for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5)

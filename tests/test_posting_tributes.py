@@ -269,3 +269,41 @@ def test_a_photo_sent_again_with_a_resent_form_is_not_kept_twice(memorial):
     assert not again.created
     assert again.item.pk == first.item.pk
     assert list(Photo.objects.all()) == [first.item.photo]
+
+
+def test_a_tribute_with_a_photo_keeps_a_clean_copy_described_by_its_author(client, memorial):
+    from tests.photos import gps_exif, jpeg, upload
+
+    post_tribute(
+        client,
+        memorial,
+        message="A candle and a yellow rose",
+        photo_upload=upload(jpeg(exif=gps_exif())),
+        photo_description="A candle beside a yellow rose",
+    )
+    tribute = Tribute.objects.get(message="A candle and a yellow rose")
+    assert tribute.photo.alt_text == "A candle beside a yellow rose"
+    assert tribute.photo.memorial == memorial
+    assert all(r["name"].endswith(".webp") for r in tribute.photo.renditions)
+
+
+def test_a_tribute_photo_without_description_is_described_by_its_author(client, memorial):
+    from tests.photos import jpeg, upload
+
+    post_tribute(client, memorial, author_name="Sam", photo_upload=upload(jpeg()))
+    assert Tribute.objects.get().photo.alt_text == "Photo shared by Sam"
+
+
+def test_a_refused_photo_keeps_every_word_of_the_tribute(client, memorial):
+    from tests.photos import upload
+
+    response = post_tribute(
+        client,
+        memorial,
+        message="Words that must not be lost",
+        photo_upload=upload(b"<html><script>alert(1)</script></html>", name="photo.jpg"),
+    )
+    assert response.status_code == 200
+    assert "Words that must not be lost" in response.text
+    assert "We could not open this file as a photo." in response.text
+    assert not Tribute.objects.exists()

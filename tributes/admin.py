@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import IS_POPUP_VAR
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tributes import moderation
 from tributes.admin_scoping import MemorialScopedAdmin, is_site_moderator
+from tributes.images import PhotoField, admin_thumbnail, save_photo
 from tributes.models import (
     Candle,
     CandleEvent,
@@ -25,11 +27,38 @@ from tributes.models import (
 )
 
 
+class MemorialAdminForm(forms.ModelForm):
+    """The memorial form with a cover upload; the admin supplies the model and its fields."""
+
+    cover_upload = PhotoField(
+        label=_("Upload a new cover photo"),
+        required=False,
+        help_text=_(
+            "A JPEG, PNG, WebP, GIF or HEIC image. It replaces the current cover; location and "
+            "camera details are removed before it is stored."
+        ),
+    )
+    cover_alt_text = forms.CharField(
+        label=_("Description of the new cover photo"),
+        max_length=300,
+        required=False,
+        help_text=_('For people who cannot see it. Left empty: "Photo of" and their name.'),
+    )
+
+    def clean_cover_photo(self):
+        photo = self.cleaned_data.get("cover_photo")
+        # Only one of this memorial's own photos can be its cover.
+        if photo is not None and photo.memorial_id != self.instance.pk:
+            raise forms.ValidationError(_("Please choose a photo of this memorial."))
+        return photo
+
+
 @admin.register(Memorial)
 class MemorialAdmin(MemorialScopedAdmin):
     memorial_lookup = ""
     family_moderated_only = False
     list_display = [
+        "cover_thumbnail",
         "name",
         "slug",
         "visibility",
@@ -42,6 +71,33 @@ class MemorialAdmin(MemorialScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["owners"]
     raw_id_fields = ["cover_photo"]
+    form = MemorialAdminForm
+    readonly_fields = ["cover_preview"]
+    list_select_related = ["cover_photo"]
+
+    @admin.display(description=_("Cover"))
+    def cover_thumbnail(self, memorial: Memorial):
+        return admin_thumbnail(memorial.cover_photo)
+
+    @admin.display(description=_("Current cover photo"))
+    def cover_preview(self, memorial: Memorial):
+        return admin_thumbnail(memorial.cover_photo, width=200)
+
+    def save_model(self, request, obj, form, change) -> None:
+        upload = form.cleaned_data.get("cover_upload")
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if upload is None:
+                return
+            previous = obj.cover_photo
+            alt_text = form.cleaned_data.get("cover_alt_text") or _("Photo of %(name)s") % {
+                "name": obj.name
+            }
+            obj.cover_photo = save_photo(upload, memorial=obj, alt_text=alt_text)
+            obj.save(update_fields=["cover_photo", "updated_at"])
+            # A replaced cover that belongs to no tribute is no longer shown anywhere.
+            if previous is not None and not Tribute.objects.filter(photo=previous).exists():
+                previous.delete()
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
@@ -289,6 +345,7 @@ class TributeAdmin(ModerationAdmin):
         "memorial",
         "author",
         "words",
+        "thumbnail",
         "status",
         "moderated_by",
         "moderated_at",
@@ -300,7 +357,7 @@ class TributeAdmin(ModerationAdmin):
         "memorial__moderation_mode",
     ]
     search_fields = ["author_name", "author_email", "message", "memorial__name"]
-    list_select_related = ["memorial", "moderated_by"]
+    list_select_related = ["memorial", "moderated_by", "photo"]
     content_fields = [
         "memorial",
         "author_name",
@@ -309,10 +366,18 @@ class TributeAdmin(ModerationAdmin):
         "relationship",
         "emblem",
         "message",
-        "photo",
+        "photo_preview",
         "love_count",
     ]
     inlines = [TributeDecisionInline]
+
+    @admin.display(description=_("Photo"))
+    def thumbnail(self, tribute: Tribute):
+        return admin_thumbnail(tribute.photo)
+
+    @admin.display(description=_("Photo"))
+    def photo_preview(self, tribute: Tribute):
+        return admin_thumbnail(tribute.photo, width=400)
 
     @admin.display(description=_("Tribute"))
     def words(self, tribute: Tribute) -> str:
@@ -395,9 +460,24 @@ class CandleAdmin(MemorialScopedAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(MemorialScopedAdmin):
-    list_display = ["pk", "memorial", "alt_text", "width", "height", "created_at"]
+    list_display = ["thumbnail", "pk", "memorial", "alt_text", "width", "height", "created_at"]
+    list_display_links = ["thumbnail", "pk"]
     list_select_related = ["memorial"]
-    raw_id_fields = ["memorial"]
+    search_fields = ["alt_text", "memorial__name"]
+    fields = ["preview", "memorial", "alt_text", "width", "height", "created_at"]
+    readonly_fields = ["preview", "memorial", "width", "height", "created_at"]
+
+    @admin.display(description=_("Photo"))
+    def thumbnail(self, photo: Photo):
+        return admin_thumbnail(photo)
+
+    @admin.display(description=_("Photo"))
+    def preview(self, photo: Photo):
+        return admin_thumbnail(photo, width=400)
+
+    def has_add_permission(self, request) -> bool:
+        # Photos come only from uploads on a memorial or a tribute, through the image pipeline.
+        return False
 
 
 @admin.register(Love)

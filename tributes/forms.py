@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tributes import tokens
+from tributes.images import PhotoField
 from tributes.models import Comment, Emblem, Tribute
 
 NAME_REQUIRED = _("Please tell the family your name.")
@@ -43,6 +44,22 @@ class AuthorFieldsMixin(forms.ModelForm):
 
 
 class TributeForm(SubmissionKeyMixin, AuthorFieldsMixin, forms.ModelForm):
+    photo_upload = PhotoField(
+        label=_("A photo (optional)"),
+        required=False,
+        help_text=_(
+            "A JPEG, PNG, WebP, GIF or iPhone (HEIC) photo. Location and camera details are "
+            "removed before it is kept. If something else in the form needs a change, please "
+            "choose the photo again: browsers do not keep it."
+        ),
+    )
+    photo_description = forms.CharField(
+        label=_("Describe the photo (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_('For people who cannot see it, for example "A candle and a yellow rose".'),
+    )
+
     class Meta:
         model = Tribute
         fields = [
@@ -74,6 +91,17 @@ class TributeForm(SubmissionKeyMixin, AuthorFieldsMixin, forms.ModelForm):
             },
             "author_email": {"invalid": EMAIL_INVALID},
         }
+
+    field_order = [
+        "author_name",
+        "relationship",
+        "message",
+        "emblem",
+        "photo_upload",
+        "photo_description",
+        "author_email",
+        "notify_on_publish",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,8 +6,11 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.files.storage import default_storage
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -209,6 +212,44 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text or f"Photo {self.pk}"
+
+    def rendition_url(self, width: int) -> str:
+        return reverse("tributes:photo", kwargs={"pk": self.pk, "width": width})
+
+    def rendition_name(self, width: int) -> str | None:
+        """The storage name of the rendition `width` pixels wide, or None."""
+        for rendition in self.renditions:
+            if rendition["width"] == width:
+                return rendition["name"]
+        return None
+
+    @property
+    def default_url(self) -> str:
+        """The `src` for browsers that ignore `srcset`: the first rendition 800 px wide or more."""
+        widths = [rendition["width"] for rendition in self.renditions]
+        return self.rendition_url(next((w for w in widths if w >= 800), widths[-1]))
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(
+            f"{self.rendition_url(rendition['width'])} {rendition['width']}w"
+            for rendition in self.renditions
+        )
+
+    def is_on_show(self) -> bool:
+        """Whether visitors may see it: the memorial's cover, or on a published tribute.
+
+        Reads `memorial` and the reverse `tribute`: select_related both to avoid two queries.
+        """
+        if self.memorial.cover_photo_id == self.pk:
+            return True
+        tribute = getattr(self, "tribute", None)
+        return tribute is not None and tribute.is_published
+
+    def delete_files(self) -> None:
+        """Delete every rendition from storage (the row itself is left alone)."""
+        for rendition in self.renditions:
+            default_storage.delete(rendition["name"])
 
 
 class ModeratedQuerySet(models.QuerySet):
@@ -686,3 +727,19 @@ class ModerationNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Moderation notice for {self.memorial_id}"
+
+
+# Photo files go with their row however it is deleted: one by one, in a queryset, or by the
+# cascade from a deleted memorial, which never calls Photo.delete(); hence signals, not methods.
+# The files are deleted only once the deletion is committed; a storage error is logged, and
+# never turns the deletion the person asked for into an error page.
+@receiver(post_delete, sender=Photo, dispatch_uid="delete_photo_files")
+def _delete_photo_files(sender, instance: Photo, **kwargs) -> None:
+    transaction.on_commit(instance.delete_files, using=kwargs.get("using"), robust=True)
+
+
+# A tribute's photo is part of it: deleting the tribute deletes the photo (and so its files).
+@receiver(post_delete, sender=Tribute, dispatch_uid="delete_tribute_photo")
+def _delete_tribute_photo(sender, instance: Tribute, **kwargs) -> None:
+    if instance.photo_id:
+        Photo.objects.filter(pk=instance.photo_id).delete()

@@ -16,13 +16,13 @@ from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.tasks import task
 from django.utils import timezone
 
 from tributes import emails, tokens
+from tributes.images import PreparedPhoto, save_photo, shared_by_alt_text
 from tributes.models import (
     Comment,
     Decision,
@@ -176,15 +176,24 @@ def post_tribute(
     relationship: str = "",
     emblem: str = "",
     photo: Photo | None = None,
+    photo_upload: PreparedPhoto | None = None,
+    photo_description: str = "",
     user=None,
     earlier_keys: Iterable[str] = (),
 ) -> Posted:
     """Save a visitor's tribute with the status its memorial's moderation mode gives it.
 
-    Raises PostingClosed when only the family may post. `photo` is an already processed Photo
-    of this memorial; when the form turns out to be a resend it is erased, since the first send
-    kept its own. Queues the moderation notice and, after commit, emails the private link.
+    Raises PostingClosed when only the family may post. The photo is either an already stored
+    Photo of this memorial or a checked upload (`photo_upload`, from PhotoField) stored here;
+    when the form turns out to be a resend it is erased, since the first send kept its own.
+    Queues the moderation notice and, after commit, emails the private link.
     """
+    if photo_upload is not None:
+        photo = save_photo(
+            photo_upload,
+            memorial=memorial,
+            alt_text=photo_description or shared_by_alt_text(author_name),
+        )
     tribute = Tribute(
         memorial=memorial,
         author_name=author_name,
@@ -198,8 +207,9 @@ def post_tribute(
     )
     posted = _create(tribute, memorial, submission_key, earlier_keys)
     if not posted.created and photo is not None and photo.pk != posted.item.photo_id:
-        # A resent form brought its photo again: the first send already kept one.
-        _erase_photo(photo)
+        # A resent form brought its photo again: the first send already kept one. Its files go
+        # after commit with the row (see the Photo signals in models.py).
+        photo.delete()
     return posted
 
 
@@ -263,17 +273,6 @@ def edit_item(item: Item, **changes: str) -> bool:
     return True
 
 
-def _erase_photo(photo: Photo) -> None:
-    names = [rendition["name"] for rendition in photo.renditions if rendition.get("name")]
-    photo.delete()
-
-    def erase_files() -> None:
-        for name in names:
-            default_storage.delete(name)
-
-    transaction.on_commit(erase_files)
-
-
 @transaction.atomic
 def delete_item(item: Item) -> None:
     """Remove the author's words (and photo) for good.
@@ -282,8 +281,7 @@ def delete_item(item: Item) -> None:
     under a deleted tribute go with it, since they answer words that no longer exist. The audit
     trail keeps who decided what and when, without the text.
     """
-    if isinstance(item, Tribute) and item.photo_id:
-        _erase_photo(item.photo)
+    # A tribute's photo and its files follow it (see the Photo signals in models.py).
     item.delete()
 
 

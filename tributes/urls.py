@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tributes.views import events, memorials, tributes
+from tributes.views import events, memorials, photos, tributes
 
 app_name = "tributes"
 
@@ -28,4 +28,5 @@ urlpatterns = [
         name="delete_your_comment",
     ),
     path("removed/", tributes.removed, name="removed"),
+    path("photos/<int:pk>/<int:width>.webp", photos.photo_file, name="photo"),
 ]
