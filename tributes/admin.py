@@ -1,7 +1,19 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
 
+from tributes import family_data
 from tributes.admin_scoping import MemorialScopedAdmin
-from tributes.models import Candle, CandleEvent, Comment, Love, Memorial, Photo, Tribute
+from tributes.models import (
+    BlockedTerm,
+    Candle,
+    CandleEvent,
+    Comment,
+    Love,
+    Memorial,
+    Photo,
+    Tribute,
+)
 
 
 @admin.register(Memorial)
@@ -21,6 +33,41 @@ class MemorialAdmin(MemorialScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["owners"]
     raw_id_fields = ["cover_photo"]
+    actions = ["download_everything"]
+
+    @admin.action(description=_("Download everything (a ZIP of texts and photos)"))
+    def download_everything(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Please choose one memorial to download."), messages.WARNING
+            )
+            return None
+        memorial = queryset.get()
+        archive = family_data.export_memorial(memorial, by=request.user)
+        return FileResponse(
+            archive,
+            as_attachment=True,
+            filename=f"{memorial.slug}.zip",
+            content_type="application/zip",
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _description = actions["delete_selected"]
+            actions["delete_selected"] = (
+                function,
+                name,
+                _("Delete with every tribute, comment, candle and photo file"),
+            )
+        return actions
+
+    # Deleting a memorial here, one or several, also removes its photo files from storage.
+    def delete_model(self, request, obj):
+        family_data.erase_memorials([obj], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        family_data.erase_memorials(queryset, by=request.user)
 
 
 @admin.register(Tribute)
@@ -86,3 +133,17 @@ class LoveAdmin(MemorialScopedAdmin):
     list_display = ["tribute", "created_at"]
     list_select_related = ["tribute"]
     raw_id_fields = ["tribute"]
+
+
+@admin.register(BlockedTerm)
+class BlockedTermAdmin(admin.ModelAdmin):
+    """Site-wide list of words and email domains that hold a message for moderation."""
+
+    list_display = ["value", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

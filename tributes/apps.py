@@ -7,6 +7,8 @@ class TributesConfig(AppConfig):
     verbose_name = "Memorials and tributes"
 
     def ready(self) -> None:
+        from tributes import checks, security_log  # noqa: F401 (registers the deploy checks)
         from tributes.roles import sync_after_migrate
 
         post_migrate.connect(sync_after_migrate, sender=self)
+        security_log.connect()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import zoneinfo
 from functools import cached_property
 
@@ -12,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from tributes import security_log
 
 
 def validate_time_zone(value: str) -> None:
@@ -273,6 +276,7 @@ class Moderated(models.Model):
                 "updated_at",
             ]
         )
+        security_log.moderation_decided(self, status=status, by=by, reason=reason)
 
     def approve(self, *, by) -> None:
         self._decide(Status.APPROVED, by=by)
@@ -610,3 +614,71 @@ class Candle(models.Model):
     def is_burning(self, *, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()
         return self.burns_until is None or self.burns_until > at
+
+
+class BlockedTermQuerySet(models.QuerySet):
+    def words_and_domains(self) -> tuple[list[str], list[str]]:
+        """The blocked words and the blocked email domains, in one query."""
+        words, domains = [], []
+        for kind, value in self.values_list("kind", "value"):
+            (domains if kind == BlockedTerm.Kind.EMAIL_DOMAIN else words).append(value)
+        return words, domains
+
+
+class BlockedTerm(models.Model):
+    """A word, phrase or email domain that makes a message wait for a moderator.
+
+    Messages containing one are held for moderation, never silently dropped.
+    """
+
+    class Kind(models.TextChoices):
+        WORD = "word", _("Word or phrase in the text")
+        EMAIL_DOMAIN = "email_domain", _("Email domain")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.WORD)
+    value = models.CharField(
+        _("word, phrase or domain"),
+        max_length=200,
+        help_text=_(
+            'Matched as whole words, ignoring case. For a domain write "example.com": its '
+            "subdomains are blocked too."
+        ),
+    )
+    note = models.CharField(
+        _("why it is blocked"), max_length=300, blank=True, help_text=_("For other moderators.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BlockedTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            # Values are stored normalised (see save), so uniqueness is case-insensitive.
+            models.UniqueConstraint(fields=["kind", "value"], name="blocked_term_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["word", "email_domain"]), name="blocked_term_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+    def save(self, *args, **kwargs) -> None:
+        self.value = self.normalise(self.kind, self.value)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def normalise(kind: str, value: str) -> str:
+        value = " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+        if kind == BlockedTerm.Kind.EMAIL_DOMAIN:
+            value = value.lstrip("@").strip(".")
+        return value
