@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.http import FileResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from tributes import family_data
@@ -33,7 +34,7 @@ class MemorialAdmin(MemorialScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["owners"]
     raw_id_fields = ["cover_photo"]
-    actions = ["download_everything"]
+    actions = ["download_everything", "erase_everything"]
 
     @admin.action(description=_("Download everything (a ZIP of texts and photos)"))
     def download_everything(self, request, queryset):
@@ -51,16 +52,31 @@ class MemorialAdmin(MemorialScopedAdmin):
             content_type="application/zip",
         )
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            function, name, _description = actions["delete_selected"]
-            actions["delete_selected"] = (
-                function,
-                name,
-                _("Delete with every tribute, comment, candle and photo file"),
+    @admin.action(
+        description=_("Delete with every tribute, comment, candle and photo file"),
+        permissions=["delete"],
+    )
+    def erase_everything(self, request, queryset):
+        """Ask once, then erase. Needs only the right to delete the memorial itself: a family
+        deciding to remove their memorial removes everything written on it."""
+        if request.POST.get("confirm") == "yes":
+            count = queryset.count()
+            family_data.erase_memorials(queryset, by=request.user)
+            self.message_user(
+                request,
+                _("Deleted %(count)d memorial(s) with everything on them.") % {"count": count},
+                messages.SUCCESS,
             )
-        return actions
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Delete everything?"),
+            "opts": self.model._meta,
+            "memorials": family_data.erasure_summary(queryset),
+            "action": "erase_everything",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/tributes/memorial/erase_confirmation.html", context)
 
     # Deleting a memorial here, one or several, also removes its photo files from storage.
     def delete_model(self, request, obj):

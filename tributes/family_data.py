@@ -155,6 +155,22 @@ def export_memorial(memorial: Memorial, *, by=None):
     return archive_file
 
 
+def erasure_summary(memorials) -> list[dict]:
+    """What erasing each memorial would remove, for the confirmation page."""
+    return [
+        {
+            "memorial": memorial,
+            "tributes": Tribute.objects.for_memorial(memorial).count(),
+            "comments": Comment.objects.for_memorial(memorial).count(),
+            "candles": Candle.objects.filter(Q(memorial=memorial) | Q(event__memorial=memorial))
+            .distinct()
+            .count(),
+            "photos": memorial.photos.count(),
+        }
+        for memorial in memorials
+    ]
+
+
 def photo_files(memorials) -> list[str]:
     """Every storage name listed in the renditions of the photos of `memorials`."""
     names = []

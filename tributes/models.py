@@ -68,6 +68,10 @@ class MemorialQuerySet(models.QuerySet):
         """Memorials that may appear in lists, search results and the sitemap."""
         return self.filter(visibility=Visibility.PUBLIC)
 
+    def indexable(self) -> MemorialQuerySet:
+        """Public memorials whose family let search engines list them (the sitemap)."""
+        return self.listed().filter(allow_search_indexing=True)
+
     def visible_to(self, user) -> MemorialQuerySet:
         """Memorials a person may open: public and unlisted ones, and private ones they own."""
         shared = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])

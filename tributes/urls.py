@@ -1,6 +1,8 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from tributes.views import events, memorials
+from tributes.sitemaps import MemorialSitemap
+from tributes.views import events, memorials, site_files
 
 app_name = "tributes"
 
@@ -8,4 +10,6 @@ urlpatterns = [
     path("", memorials.home, name="home"),
     path("memorials/<slug:slug>/", memorials.memorial_detail, name="memorial"),
     path("candles/<slug:slug>/", events.event_detail, name="event"),
+    path("robots.txt", site_files.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"memorials": MemorialSitemap}}, name="sitemap"),
 ]
