@@ -130,7 +130,7 @@ class CandleEventAdmin(MemorialScopedAdmin):
 @admin.register(Candle)
 class CandleAdmin(MemorialScopedAdmin):
     family_moderated_only = False
-    list_display = ["name", "event", "memorial", "lit_at", "burns_until"]
+    list_display = ["name", "message", "event", "memorial", "lit_at", "burns_until"]
     search_fields = ["name", "message"]
     list_select_related = ["event", "memorial"]
     raw_id_fields = ["event", "memorial"]
