@@ -197,3 +197,18 @@ def test_the_admin_lives_at_the_configured_address(client, admin_moved):
     assert reverse("admin:index") == "/quiet-room/"
     assert client.get("/quiet-room/login/", secure=True).status_code == 200
     assert client.get("/admin/login/", secure=True).status_code == 404
+
+
+def test_security_txt_says_where_to_report_a_problem(client, settings):
+    settings.SECURITY_CONTACT = "security@memorial.example.org"
+    response = client.get("/.well-known/security.txt", secure=True)
+    assert response.status_code == 200
+    assert "Contact: mailto:security@memorial.example.org" in response.text
+    assert "Expires: " in response.text
+
+
+def test_a_forbidden_page_is_kind(client):
+    client.force_login(UserFactory(username="helper", is_staff=True))
+    response = client.get(reverse("admin:tributes_memorial_changelist"), secure=True)
+    assert response.status_code == 403
+    assert "This is not available to you" in response.text

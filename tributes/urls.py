@@ -11,5 +11,6 @@ urlpatterns = [
     path("memorials/<slug:slug>/", memorials.memorial_detail, name="memorial"),
     path("candles/<slug:slug>/", events.event_detail, name="event"),
     path("robots.txt", site_files.robots_txt, name="robots"),
+    path(".well-known/security.txt", site_files.security_txt, name="security_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": {"memorials": MemorialSitemap}}, name="sitemap"),
 ]

@@ -21,6 +21,10 @@ def bad_request(request, exception):
     return render(request, "400.html", status=400)
 
 
+def permission_denied(request, exception):
+    return render(request, "403.html", status=403)
+
+
 def request_too_large(request):
     limit_mb = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
     return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
