@@ -147,6 +147,19 @@ def test_a_refused_form_shows_a_kind_page_with_the_words_to_copy():
     assert 'type="submit"' not in page
 
 
+def test_a_form_posted_from_another_site_is_refused_without_showing_its_text():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/memorials/anyone/",
+        {"message": "Words an attacker wants shown on our site"},
+        secure=True,
+        headers={"Origin": "https://attacker.example"},
+    )
+    assert response.status_code == 403
+    assert "We could not accept this form" in response.text
+    assert "Words an attacker wants shown" not in response.text
+
+
 def test_a_form_post_too_large_to_read_gets_a_kind_400(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     response = client.post(

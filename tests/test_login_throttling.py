@@ -125,6 +125,12 @@ def test_one_ipv6_network_counts_as_one_client():
     assert first == same_home != elsewhere
 
 
+def test_ipv4_clients_seen_through_ipv6_keep_their_own_key():
+    mapped = client_key(address_request("::ffff:203.0.113.7"))
+    assert mapped == client_key(address_request(ATTACKER))
+    assert mapped != client_key(address_request("::ffff:198.51.100.9"))
+
+
 def test_behind_a_proxy_the_address_the_proxy_saw_is_used(settings):
     settings.TRUSTED_PROXY_COUNT = 1
     spoofed = RequestFactory().get(

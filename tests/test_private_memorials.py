@@ -256,3 +256,13 @@ def test_robots_txt_points_at_the_sitemap_and_hides_nothing_it_should_not_name(c
     text = client.get(reverse("tributes:robots")).text
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text
     assert settings.ADMIN_URL.strip("/") not in text
+
+
+def test_every_url_refuses_a_post_without_a_csrf_token_even_from_the_owner(private, owner):
+    the_owner = Client(enforce_csrf_checks=True)
+    the_owner.force_login(owner)
+    for route in visitor_routes():
+        urls = candidate_urls(route, private) if route.kwargs else [reverse(route.name)]
+        for url in urls:
+            response = the_owner.post(url, {"message": "Forged words"})
+            assert response.status_code == 403, f"{route.name} at {url}: {response.status_code}"

@@ -153,3 +153,26 @@ def test_moderators_manage_the_blocked_list_in_the_admin(client, moderator):
     assert response.status_code == 302
     term = BlockedTerm.objects.get()
     assert (term.value, term.created_by) == ("spam.example", moderator)
+
+
+def test_the_mixin_works_on_a_model_form(clock):
+    from django import forms
+
+    from tributes.models import Tribute
+    from tributes.spam import SpamCheckedFormMixin
+
+    class TributeForm(SpamCheckedFormMixin, forms.ModelForm):
+        class Meta:
+            model = Tribute
+            fields = ["author_name", "message"]
+
+    started = TributeForm()[STARTED_FIELD].value()
+    started = started() if callable(started) else started
+    clock.shift(dt.timedelta(minutes=2))
+    form = TributeForm({**WORDS, HONEYPOT_FIELD: "", STARTED_FIELD: started})
+    assert form.is_valid(), form.errors
+    assert form.hold_reasons == []
+    assert set(form.cleaned_data) >= {"author_name", "message"}
+    bot = TributeForm({**WORDS, STARTED_FIELD: started})
+    assert not bot.is_valid()
+    assert bot["message"].value() == WORDS["message"]

@@ -30,10 +30,20 @@ def request_too_large(request):
     return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
 
 
+def _sent_from_this_site(request) -> bool:
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is None:
+        return True
+    scheme = "https" if request.is_secure() else "http"
+    return origin == f"{scheme}://{request.get_host()}"
+
+
 def csrf_failure(request, reason=""):
     """A form arrived without a valid security token (usually a page left open for a long time).
 
     The text is shown back to copy, but there is deliberately no button that resends it: a forged
-    cross-site post must not become one click away from being accepted.
+    cross-site post must not become one click away from being accepted. Text posted from another
+    site is not shown at all, so nobody can make this page display their words.
     """
-    return render(request, "403_csrf.html", {"kept": kept_text(request)}, status=403)
+    kept = kept_text(request) if _sent_from_this_site(request) else []
+    return render(request, "403_csrf.html", {"kept": kept}, status=403)
