@@ -266,3 +266,13 @@ def test_every_url_refuses_a_post_without_a_csrf_token_even_from_the_owner(priva
         for url in urls:
             response = the_owner.post(url, {"message": "Forged words"})
             assert response.status_code == 403, f"{route.name} at {url}: {response.status_code}"
+
+
+def test_photo_files_are_never_served_at_a_public_media_address(client, private, settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("photos/ottoline-800.webp", ContentFile(b"private photo bytes"))
+    response = client.get(f"/{settings.MEDIA_URL.strip('/')}/{name}")
+    assert response.status_code == 404
+    assert b"private photo bytes" not in response.content

@@ -176,3 +176,23 @@ def test_the_mixin_works_on_a_model_form(clock):
     bot = TributeForm({**WORDS, STARTED_FIELD: started})
     assert not bot.is_valid()
     assert bot["message"].value() == WORDS["message"]
+
+
+def test_screening_combines_the_forms_reasons_with_the_texts_and_logs_only_codes(clock, caplog):
+    import logging
+
+    from tributes.spam import screen_message
+
+    caplog.set_level(logging.INFO, logger="tributes.security")
+    BlockedTerm.objects.create(kind=BlockedTerm.Kind.WORD, value="casino")
+
+    class QuickForm:
+        hold_reasons = ["sent_quickly"]
+
+    reasons = screen_message(
+        kind="tribute", text="Casino at www.a.example and b.example.com", form=QuickForm()
+    )
+    assert reasons == ["sent_quickly", "links", "blocked_word"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "tributes.security"]
+    assert lines == ["held for moderation kind=tribute reasons=sent_quickly,links,blocked_word"]
+    assert screen_message(kind="tribute", text="Sending so much love") == []

@@ -6,6 +6,7 @@
   `form.hold_reasons`, so the posting function saves it as pending instead of publishing it.
 - `reasons_to_hold(text, email)` says why words must wait for a moderator: links, blocked words,
   a blocked email domain (BlockedTerm, managed in the admin).
+- `screen_message(...)` combines both and logs the reason codes of anything held.
 - `is_repeat_post(...)` refuses the same words from the same visitor on the same memorial within
   SPAM_REPEAT_WINDOW_MINUTES; two different mourners may both write "Sending so much love".
 """
@@ -24,6 +25,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tributes import security_log
 
 HONEYPOT_FIELD = "website"
 STARTED_FIELD = "form_started"
@@ -79,6 +82,19 @@ def reasons_to_hold(text: str, email: str = "") -> list[str]:
     domain = _normalise(email).rpartition("@")[2] if "@" in email else ""
     if domain and any(domain == d or domain.endswith("." + d) for d in domains):
         reasons.append("blocked_email")
+    return reasons
+
+
+def screen_message(*, kind: str, text: str, email: str = "", form=None) -> list[str]:
+    """Every reason to hold this message: the form's own (too fast, too old) and `reasons_to_hold`.
+
+    Logs the reason codes (never the words) when there are any. `kind` names what is posted
+    ("tribute", "comment", ...) for the log. An empty list means it may follow the memorial's
+    normal moderation rule.
+    """
+    reasons = list(getattr(form, "hold_reasons", [])) + reasons_to_hold(text, email)
+    if reasons:
+        security_log.message_held(kind=kind, reasons=reasons)
     return reasons
 
 
