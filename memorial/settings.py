@@ -254,7 +254,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", 25 * 1024 * 1024)
 CSRF_FAILURE_VIEW = "tributes.views.errors.csrf_failure"
 
-# Where people report a security problem (README, SECURITY.md and the footer of error pages).
+# Where people report a security problem (served at /.well-known/security.txt).
 SECURITY_CONTACT = env.str("SECURITY_CONTACT", "security@localhost")
 
 SILENCED_SYSTEM_CHECKS = [

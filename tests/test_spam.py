@@ -144,6 +144,17 @@ def test_the_same_words_may_be_sent_again_after_the_window(clock, settings):
     assert not is_repeat_post(visitor_key="v1", memorial_id=1, text="Happy birthday, Teddy")
 
 
+def test_a_blocked_term_already_listed_in_another_case_is_refused_gently(client, moderator):
+    BlockedTerm.objects.create(kind=BlockedTerm.Kind.WORD, value="casino")
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:tributes_blockedterm_add"), {"kind": "word", "value": " CASINO "}
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.text
+    assert BlockedTerm.objects.count() == 1
+
+
 def test_moderators_manage_the_blocked_list_in_the_admin(client, moderator):
     client.force_login(moderator)
     response = client.post(

@@ -669,7 +669,8 @@ class BlockedTerm(models.Model):
             # Values are stored normalised (see save), so uniqueness is case-insensitive.
             models.UniqueConstraint(fields=["kind", "value"], name="blocked_term_unique"),
             models.CheckConstraint(
-                condition=Q(kind__in=["word", "email_domain"]), name="blocked_term_kind_valid"
+                condition=Q(kind__in=["word", "email_domain"]),
+                name="blocked_term_kind_valid",
             ),
         ]
 
@@ -679,6 +680,10 @@ class BlockedTerm(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.value = self.normalise(self.kind, self.value)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Normalised before the uniqueness check, so "Casino" is refused when "casino" exists.
+        self.value = self.normalise(self.kind, self.value)
 
     @staticmethod
     def normalise(kind: str, value: str) -> str:

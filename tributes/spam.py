@@ -9,6 +9,18 @@
 - `screen_message(...)` combines both and logs the reason codes of anything held.
 - `is_repeat_post(...)` refuses the same words from the same visitor on the same memorial within
   SPAM_REPEAT_WINDOW_MINUTES; two different mourners may both write "Sending so much love".
+
+Wiring, in a posting view and its workflow function::
+
+    class TributeForm(SpamCheckedFormMixin, forms.ModelForm): ...
+
+    form = TributeForm(request.POST)
+    if form.is_valid():
+        if is_repeat_post(visitor_key=key, memorial_id=memorial.pk, text=form.cleaned_data["message"]):
+            form.add_error("message", _("You sent these same words a moment ago."))
+        else:
+            reasons = screen_message(kind="tribute", text=..., email=..., form=form)
+            # reasons -> save as pending (never published straight away), with the reasons noted.
 """
 
 from __future__ import annotations
@@ -77,7 +89,7 @@ def reasons_to_hold(text: str, email: str = "") -> list[str]:
         reasons.append("links")
     words, domains = BlockedTerm.objects.words_and_domains()
     normalised = _normalise(text)
-    if any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", normalised) for word in words):
+    if any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", normalised) for word in words if word):
         reasons.append("blocked_word")
     domain = _normalise(email).rpartition("@")[2] if "@" in email else ""
     if domain and any(domain == d or domain.endswith("." + d) for d in domains):
