@@ -240,6 +240,8 @@ RATE_LIMITS = {
     "love": {"visitor": "60/10m", "client": "600/10m"},
     "candle": {"visitor": "5/10m", "client": "600/m", "memorial": "3000/m"},
     "reminder": {"visitor": "5/h", "client": "60/h", "email": "3/d"},
+    # Admin sign-in from one address whatever the username (axes locks one username at a time).
+    "login": {"client": "30/10m"},
 }
 RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", True)
 

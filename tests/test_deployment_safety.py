@@ -135,11 +135,16 @@ def test_a_refused_form_shows_a_kind_page_with_the_words_to_copy():
     client = Client(enforce_csrf_checks=True)
     response = client.post(
         "/memorials/anyone/",
-        {"author_name": "Aunt May", "message": "We miss you every single day."},
+        {
+            "author_name": "Aunt May",
+            "message": "We miss you every single day.",
+            "password": "hunter2-secret",
+        },
         secure=True,
     )
     assert response.status_code == 403
     page = response.text
+    assert "hunter2-secret" not in page
     assert "We could not accept this form" in page
     assert "We miss you every single day." in page
     assert "Aunt May" in page

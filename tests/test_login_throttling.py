@@ -76,6 +76,22 @@ def test_failures_on_one_username_do_not_lock_another(client, claire, settings):
     assert response.status_code == 302
 
 
+def test_trying_many_usernames_from_one_address_is_slowed(client, settings):
+    limit = settings.RATE_LIMITS["login"]["client"].split("/")[0]
+    with time_machine.travel(dt.datetime(2026, 10, 15, 9, 0, 5, tzinfo=dt.UTC), tick=False):
+        statuses = [
+            log_in(client, username=f"guess{n}", password="guess", address=ATTACKER).status_code
+            for n in range(int(limit) + 1)
+        ]
+        again = log_in(client, password="sprayed-password-123", address=ATTACKER)
+        elsewhere = log_in(client, username="guess", password="guess", address=COLLEAGUE)
+    assert statuses[:-1] == [200] * int(limit)
+    assert statuses[-1] == 429
+    assert "Please wait a few minutes" in again.text
+    assert "sprayed-password-123" not in again.text
+    assert elsewhere.status_code == 200
+
+
 def test_axes_stores_no_ip_address_and_no_password(client, claire, settings):
     fail_until_locked(client, settings)
     attempts = list(AccessAttempt.objects.all())

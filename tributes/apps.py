@@ -12,3 +12,13 @@ class TributesConfig(AppConfig):
 
         post_migrate.connect(sync_after_migrate, sender=self)
         security_log.connect()
+        self.limit_admin_logins()
+
+    @staticmethod
+    def limit_admin_logins() -> None:
+        """Slow password spraying: many usernames tried from one address (see RATE_LIMITS)."""
+        from django.contrib import admin
+
+        from tributes.ratelimits import rate_limited
+
+        admin.site.login = rate_limited("login")(admin.site.login)

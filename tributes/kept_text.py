@@ -23,6 +23,10 @@ LABELS = {
 }
 
 
+def is_secret_field(name: str) -> bool:
+    return any(marker in name.lower() for marker in SECRET_MARKERS)
+
+
 @dataclass(frozen=True)
 class KeptField:
     name: str
@@ -47,7 +51,7 @@ def kept_text(request: HttpRequest, *, skip: frozenset[str] = frozenset()) -> li
     kept = []
     for name, value in items:
         bare = name.rsplit("-", 1)[-1]
-        if bare in hidden or any(marker in bare.lower() for marker in SECRET_MARKERS):
+        if bare in hidden or is_secret_field(bare):
             continue
         if not value.strip() or value in {"on", "true", "false"}:
             continue

@@ -36,7 +36,7 @@ from django_ratelimit.core import get_usage
 
 from tributes import security_log
 from tributes.clients import client_key, daily_secret
-from tributes.kept_text import kept_text
+from tributes.kept_text import is_secret_field, kept_text
 from tributes.visitors import visitor_key
 
 SCOPES = ("visitor", "client", "memorial", "email")
@@ -146,10 +146,11 @@ def rate_limited_response(request, *, action: str, reached: Reached, form=None):
         shown = set(rendered_form.fields) | {
             f"{rendered_form.prefix}-{name}" for name in rendered_form.fields
         }
+    # Passwords and tokens are never written back into a page.
     hidden = [
         (name, value)
         for name, values in request.POST.lists()
-        if name not in shown and name != "csrfmiddlewaretoken"
+        if name not in shown and name != "csrfmiddlewaretoken" and not is_secret_field(name)
         for value in values
     ]
     context = {
