@@ -276,3 +276,25 @@ def test_photo_files_are_never_served_at_a_public_media_address(client, private,
     response = client.get(f"/{settings.MEDIA_URL.strip('/')}/{name}")
     assert response.status_code == 404
     assert b"private photo bytes" not in response.content
+
+
+# Views that accept a post without a rate limit, each with the reason. Keep it empty if you can.
+POSTS_WITHOUT_RATE_LIMIT: dict[str, str] = {}
+
+
+def test_every_view_that_accepts_a_post_is_rate_limited(private, owner):
+    from django.urls import resolve
+
+    the_owner = Client()
+    the_owner.force_login(owner)
+    for route in visitor_routes():
+        if route.name in POSTS_WITHOUT_RATE_LIMIT:
+            continue
+        urls = candidate_urls(route, private) if route.kwargs else [reverse(route.name)]
+        for url in urls:
+            if the_owner.post(url).status_code == 405:
+                continue
+            view = resolve(url).func
+            assert getattr(view, "rate_limit_action", None), (
+                f"{route.name} accepts a post at {url} without @rate_limited (tributes/ratelimits.py)"
+            )

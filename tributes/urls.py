@@ -1,5 +1,6 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from tributes.sitemaps import MemorialSitemap
 from tributes.views import events, memorials, site_files
@@ -12,5 +13,10 @@ urlpatterns = [
     path("candles/<slug:slug>/", events.event_detail, name="event"),
     path("robots.txt", site_files.robots_txt, name="robots"),
     path(".well-known/security.txt", site_files.security_txt, name="security_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"memorials": MemorialSitemap}}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        require_safe(sitemap),
+        {"sitemaps": {"memorials": MemorialSitemap}},
+        name="sitemap",
+    ),
 ]

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from tributes.access import get_visible_memorial
 from tributes.models import Candle, CandleEvent, Comment, Memorial, Tribute
@@ -9,6 +10,7 @@ from tributes.models import Candle, CandleEvent, Comment, Memorial, Tribute
 TRIBUTES_PER_PAGE = 10
 
 
+@require_safe
 def home(request):
     now = timezone.now()
     events = (
@@ -20,6 +22,7 @@ def home(request):
     return render(request, "tributes/home.html", {"events": events, "memorials": memorials})
 
 
+@require_safe
 def memorial_detail(request, slug):
     memorial = get_visible_memorial(request, slug)
     now = timezone.now()

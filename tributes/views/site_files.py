@@ -4,10 +4,10 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     # Nothing is disallowed: a crawler must be able to fetch an unlisted or not-indexed page to
     # read its "noindex". The admin's address is deliberately not named here.
@@ -19,7 +19,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def security_txt(request):
     """RFC 9116: where to report a security problem."""
     expires = (timezone.now() + dt.timedelta(days=365)).replace(microsecond=0)
