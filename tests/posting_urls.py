@@ -30,19 +30,29 @@ def sign_up(request):
     return HttpResponse("We will remind you.", content_type="text/plain")
 
 
+FORM_PAGE = engines["django"].from_string(
+    '{% extends "base.html" %}{% load crispy_forms_tags %}{% block content %}'
+    '<form method="post" action="{{ action }}">{% csrf_token %}{{ form|crispy }}'
+    '<button type="submit" class="btn btn-primary">Send</button></form>{% endblock content %}'
+)
+
+
 def show_form(request):
     form = WordsForm(request.POST or None)
     if form.is_valid():
         return HttpResponse("held: " + ",".join(form.hold_reasons), content_type="text/plain")
-    page = engines["django"].from_string(
-        '{% load crispy_forms_tags %}<form method="post">{% csrf_token %}{{ form|crispy }}</form>'
-    )
-    return HttpResponse(page.render({"form": form}, request))
+    return HttpResponse(FORM_PAGE.render({"form": form, "action": ""}, request))
+
+
+def show_posting_form(request):
+    context = {"form": WordsForm(), "action": "/test-post/teddy/"}
+    return HttpResponse(FORM_PAGE.render(context, request))
 
 
 urlpatterns = [
     path("test-post/<slug:slug>/", post_words, name="test_post"),
     path("test-sign-up/", sign_up, name="test_sign_up"),
     path("test-form/", show_form, name="test_form"),
+    path("test-posting-form/", show_posting_form, name="test_posting_form"),
     path("", include("memorial.urls")),
 ]
