@@ -31,7 +31,7 @@ def sign_up(request):
 
 
 FORM_PAGE = engines["django"].from_string(
-    '{% extends "base.html" %}{% load crispy_forms_tags %}{% block content %}'
+    '{% extends "base.html" %}{% load crispy_forms_tags %}{% block content %}<h1>Write a tribute</h1>'
     '<form method="post" action="{{ action }}">{% csrf_token %}{{ form|crispy }}'
     '<button type="submit" class="btn btn-primary">Send</button></form>{% endblock content %}'
 )

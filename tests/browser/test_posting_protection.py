@@ -34,3 +34,26 @@ def test_a_limited_visitor_gets_their_words_back(page: Page, site, settings):
     expect(page.get_by_label("Your name")).to_have_value("Aunt May")
     expect(page.get_by_role("button", name="Send again")).to_be_visible()
     assert violations == []
+
+
+def test_the_form_and_the_limited_page_are_accessible(browser, site, settings):
+    from axe_playwright_python.sync_playwright import Axe
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "tribute": {"visitor": "1/h"}}
+    # axe's script is injected into the page: only this context lets it past the CSP.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(site + "/test-posting-form/")
+    problems = {"form": Axe().run(page).response["violations"]}
+    for _ in range(2):
+        page.goto(site + "/test-posting-form/")
+        page.get_by_label("Your name").fill("Aunt May")
+        page.get_by_label("Your tribute").fill("We miss you every single day.")
+        page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please wait a few minutes")
+    problems["limited page"] = Axe().run(page).response["violations"]
+    context.close()
+    assert {name: [v["id"] for v in found] for name, found in problems.items()} == {
+        "form": [],
+        "limited page": [],
+    }
