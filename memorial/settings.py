@@ -244,6 +244,9 @@ RATE_LIMITS = {
     "login": {"client": "30/10m"},
 }
 RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", True)
+# If the cache cannot count, let posts through (moderation still screens them) rather than
+# turning every grieving visitor away; tributes/ratelimits.py logs the outage.
+RATELIMIT_FAIL_OPEN = True
 
 # Spam: what gets a message held for moderation (tributes/spam.py).
 SPAM_MAX_LINKS = 1
