@@ -47,11 +47,15 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_tasks_db",
     "axes",
+    # Installed for its system check, which makes sure rate limits run on a shared cache.
+    "django_ratelimit",
     "tributes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses oversized bodies before anything reads them (photos, forms, the admin).
+    "tributes.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -224,6 +228,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie (forms carry the token), so scripts may not read it at all.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -254,6 +260,65 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", 0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", True)
+# No raw IP address reaches axes: it sees a daily-rotating keyed hash shaped as a private IPv6
+# address (its table column is an `inet`), and logs only a short tag of that hash, never names.
+AXES_CLIENT_IP_CALLABLE = "tributes.clients.pseudonymous_address"
+AXES_CLIENT_STR_CALLABLE = "tributes.clients.axes_client_str"
+AXES_VERBOSE = False
+# Successful logins are logged by tributes.security_log without personal data, not in axes' table.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
+
+# How many proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
+
+# Rate limits (django-ratelimit on the default cache): "count/period" per action and per scope.
+# Scopes: "visitor" (the visitor cookie, checked first), "client" (keyed hash of the address:
+# a church or care home shares one, hence the high candle ceiling), "memorial" (the memorial or
+# event being written to) and "email" (a keyed hash of the address a confirmation goes to).
+# RATE_LIMIT_SCALE multiplies every count: the candle benchmark runs with RATE_LIMIT_SCALE=1000.
+RATE_LIMIT_SCALE = env.float("RATE_LIMIT_SCALE", 1.0)
+RATE_LIMITS = {
+    "tribute": {"visitor": "5/10m", "client": "30/h", "memorial": "120/h"},
+    "comment": {"visitor": "10/10m", "client": "60/h", "memorial": "300/h"},
+    "love": {"visitor": "60/10m", "client": "600/10m"},
+    "candle": {"visitor": "5/10m", "client": "600/m", "memorial": "3000/m"},
+    "reminder": {"visitor": "5/h", "client": "60/h", "email": "3/d"},
+    # Admin sign-in from one address whatever the username (axes locks one username at a time).
+    "login": {"client": "30/10m"},
+}
+RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", True)
+# If the cache cannot count, let posts through (moderation still screens them) rather than
+# turning every grieving visitor away; tributes/ratelimits.py logs the outage.
+RATELIMIT_FAIL_OPEN = True
+
+# Spam: what gets a message held for moderation (tributes/spam.py).
+SPAM_MAX_LINKS = 1
+SPAM_FORM_MIN_SECONDS = 3
+SPAM_FORM_MAX_AGE_HOURS = 48
+SPAM_REPEAT_WINDOW_MINUTES = 30
+
+# Request sizes: form posts are small; a whole request (a photo upload) may be larger.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", 25 * 1024 * 1024)
+CSRF_FAILURE_VIEW = "tributes.views.errors.csrf_failure"
+
+# Where people report a security problem (served at /.well-known/security.txt).
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", "security@localhost")
+
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit lists only memcached and django-redis as supported; Django's own RedisCache
+    # (used with REDIS_URL) increments atomically with INCR, which is all the limits need.
+    "django_ratelimit.W001",
+    # HSTS preloading is a commitment the operator makes for the whole domain (SECURE_HSTS_PRELOAD).
+    "security.W021",
+]
+if not REDIS_URL:
+    # Without REDIS_URL (the single-process embedded default of `make run` and the tests) the
+    # cache is process-local, which django-ratelimit refuses. It is correct for one process; the
+    # deploy check tributes.W001 warns when a production deployment forgets REDIS_URL.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 LOGGING = {
     "version": 1,
@@ -261,7 +326,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Moderation decisions, logins and rate-limit hits: ids and reasons, no personal data.
+        "tributes.security": {"level": "INFO"},
+    },
 }
 
 if TESTING:

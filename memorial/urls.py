@@ -11,5 +11,7 @@ urlpatterns = [
     path("", include("tributes.urls")),
 ]
 
+handler400 = "tributes.views.errors.bad_request"
+handler403 = "tributes.views.errors.permission_denied"
 handler404 = "tributes.views.errors.page_not_found"
 handler500 = "tributes.views.errors.server_error"

@@ -9,6 +9,14 @@ def _media_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate-limit counters and repeat-post fingerprints live in the cache: start every test afresh.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="claire")

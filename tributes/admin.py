@@ -5,15 +5,17 @@ from django.contrib.admin.views.main import IS_POPUP_VAR
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from tributes import moderation
+from tributes import family_data, moderation
 from tributes.admin_scoping import MemorialScopedAdmin, is_site_moderator
 from tributes.images import PhotoField, admin_thumbnail, save_photo
 from tributes.models import (
+    BlockedTerm,
     Candle,
     CandleEvent,
     Comment,
@@ -72,6 +74,7 @@ class MemorialAdmin(MemorialScopedAdmin):
     filter_horizontal = ["owners"]
     raw_id_fields = ["cover_photo"]
     form = MemorialAdminForm
+    actions = ["download_everything", "erase_everything"]
     readonly_fields = ["cover_preview"]
     list_select_related = ["cover_photo"]
 
@@ -107,6 +110,55 @@ class MemorialAdmin(MemorialScopedAdmin):
         moderation.refresh_family_moderator_access(
             {*memorial.owners.all(), *moderation.family_moderators()}
         )
+
+    @admin.action(description=_("Download everything (a ZIP of texts and photos)"))
+    def download_everything(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Please choose one memorial to download."), messages.WARNING
+            )
+            return None
+        memorial = queryset.get()
+        archive = family_data.export_memorial(memorial, by=request.user)
+        return FileResponse(
+            archive,
+            as_attachment=True,
+            filename=f"{memorial.slug}.zip",
+            content_type="application/zip",
+        )
+
+    @admin.action(
+        description=_("Delete with every tribute, comment, candle and photo file"),
+        permissions=["delete"],
+    )
+    def erase_everything(self, request, queryset):
+        """Ask once, then erase. Needs only the right to delete the memorial itself: a family
+        deciding to remove their memorial removes everything written on it."""
+        if request.POST.get("confirm") == "yes":
+            count = queryset.count()
+            family_data.erase_memorials(queryset, by=request.user)
+            self.message_user(
+                request,
+                _("Deleted %(count)d memorial(s) with everything on them.") % {"count": count},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Delete everything?"),
+            "opts": self.model._meta,
+            "memorials": family_data.erasure_summary(queryset),
+            "action": "erase_everything",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/tributes/memorial/erase_confirmation.html", context)
+
+    # Deleting a memorial here, one or several, also removes its photo files from storage.
+    def delete_model(self, request, obj):
+        family_data.erase_memorials([obj], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        family_data.erase_memorials(queryset, by=request.user)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -452,7 +504,7 @@ class CandleEventAdmin(MemorialScopedAdmin):
 @admin.register(Candle)
 class CandleAdmin(MemorialScopedAdmin):
     family_moderated_only = False
-    list_display = ["name", "event", "memorial", "lit_at", "burns_until"]
+    list_display = ["name", "message", "event", "memorial", "lit_at", "burns_until"]
     search_fields = ["name", "message"]
     list_select_related = ["event", "memorial"]
     raw_id_fields = ["event", "memorial"]
@@ -486,3 +538,17 @@ class LoveAdmin(MemorialScopedAdmin):
     list_display = ["tribute", "created_at"]
     list_select_related = ["tribute"]
     raw_id_fields = ["tribute"]
+
+
+@admin.register(BlockedTerm)
+class BlockedTermAdmin(admin.ModelAdmin):
+    """Site-wide list of words and email domains that hold a message for moderation."""
+
+    list_display = ["value", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

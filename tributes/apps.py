@@ -7,6 +7,18 @@ class TributesConfig(AppConfig):
     verbose_name = "Memorials and tributes"
 
     def ready(self) -> None:
+        from tributes import checks, security_log  # noqa: F401 (registers the deploy checks)
         from tributes.roles import sync_after_migrate
 
         post_migrate.connect(sync_after_migrate, sender=self)
+        security_log.connect()
+        self.limit_admin_logins()
+
+    @staticmethod
+    def limit_admin_logins() -> None:
+        """Slow password spraying: many usernames tried from one address (see RATE_LIMITS)."""
+        from django.contrib import admin
+
+        from tributes.ratelimits import rate_limited
+
+        admin.site.login = rate_limited("login")(admin.site.login)

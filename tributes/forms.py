@@ -1,7 +1,7 @@
 """Forms visitors fill in: a tribute, a comment, and the author's own edits.
 
-Kept plain so that the spam checks (a form mixin) can be added in front of them. Each posting
-form carries a hidden submission key that makes a resent form harmless (see tributes/tokens.py).
+The posting forms carry the spam checks (a honeypot and a signed timestamp, tributes/spam.py)
+and a hidden submission key that makes a resent form harmless (see tributes/tokens.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tributes import tokens
 from tributes.images import PhotoField
 from tributes.models import Comment, Emblem, Tribute
+from tributes.spam import SpamCheckedFormMixin
 
 NAME_REQUIRED = _("Please tell the family your name.")
 EMAIL_INVALID = _("This email address does not look complete. Please check it, or leave it empty.")
@@ -43,7 +44,7 @@ class AuthorFieldsMixin(forms.ModelForm):
         return cleaned
 
 
-class TributeForm(SubmissionKeyMixin, AuthorFieldsMixin, forms.ModelForm):
+class TributeForm(SpamCheckedFormMixin, SubmissionKeyMixin, AuthorFieldsMixin, forms.ModelForm):
     photo_upload = PhotoField(
         label=_("A photo (optional)"),
         required=False,
@@ -109,7 +110,7 @@ class TributeForm(SubmissionKeyMixin, AuthorFieldsMixin, forms.ModelForm):
         self.fields["emblem"].required = False
 
 
-class CommentForm(SubmissionKeyMixin, AuthorFieldsMixin, forms.ModelForm):
+class CommentForm(SpamCheckedFormMixin, SubmissionKeyMixin, AuthorFieldsMixin, forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["author_name", "body", "author_email", "notify_on_publish"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import zoneinfo
 from functools import cached_property
 
@@ -15,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from tributes import security_log
 
 
 def validate_time_zone(value: str) -> None:
@@ -67,6 +70,10 @@ class MemorialQuerySet(models.QuerySet):
     def listed(self) -> MemorialQuerySet:
         """Memorials that may appear in lists, search results and the sitemap."""
         return self.filter(visibility=Visibility.PUBLIC)
+
+    def indexable(self) -> MemorialQuerySet:
+        """Public memorials whose family let search engines list them (the sitemap)."""
+        return self.listed().filter(allow_search_indexing=True)
 
     def visible_to(self, user) -> MemorialQuerySet:
         """Memorials a person may open: public and unlisted ones, and private ones they own."""
@@ -314,6 +321,7 @@ class Moderated(models.Model):
                 "updated_at",
             ]
         )
+        security_log.moderation_decided(self, status=status, by=by, reason=reason)
 
     def approve(self, *, by) -> None:
         self._decide(Status.APPROVED, by=by)
@@ -727,6 +735,79 @@ class ModerationNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Moderation notice for {self.memorial_id}"
+
+
+class BlockedTermQuerySet(models.QuerySet):
+    def words_and_domains(self) -> tuple[list[str], list[str]]:
+        """The blocked words and the blocked email domains, in one query."""
+        words, domains = [], []
+        for kind, value in self.values_list("kind", "value"):
+            (domains if kind == BlockedTerm.Kind.EMAIL_DOMAIN else words).append(value)
+        return words, domains
+
+
+class BlockedTerm(models.Model):
+    """A word, phrase or email domain that makes a message wait for a moderator.
+
+    Messages containing one are held for moderation, never silently dropped.
+    """
+
+    class Kind(models.TextChoices):
+        WORD = "word", _("Word or phrase in the text")
+        EMAIL_DOMAIN = "email_domain", _("Email domain")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.WORD)
+    value = models.CharField(
+        _("word, phrase or domain"),
+        max_length=200,
+        help_text=_(
+            'Matched as whole words, ignoring case. For a domain write "example.com": its '
+            "subdomains are blocked too."
+        ),
+    )
+    note = models.CharField(
+        _("why it is blocked"), max_length=300, blank=True, help_text=_("For other moderators.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BlockedTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            # Values are stored normalised (see save), so uniqueness is case-insensitive.
+            models.UniqueConstraint(fields=["kind", "value"], name="blocked_term_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["word", "email_domain"]),
+                name="blocked_term_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+    def save(self, *args, **kwargs) -> None:
+        self.value = self.normalise(self.kind, self.value)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Normalised before the uniqueness check, so "Casino" is refused when "casino" exists.
+        self.value = self.normalise(self.kind, self.value)
+
+    @staticmethod
+    def normalise(kind: str, value: str) -> str:
+        value = " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+        if kind == BlockedTerm.Kind.EMAIL_DOMAIN:
+            value = value.lstrip("@").strip(".")
+        return value
 
 
 # Photo files go with their row however it is deleted: one by one, in a queryset, or by the

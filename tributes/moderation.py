@@ -10,7 +10,7 @@ moderates a memorial hears at most once per NOTICE_INTERVAL that something waits
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -21,7 +21,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.tasks import task
 from django.utils import timezone
 
-from tributes import emails, tokens
+from tributes import emails, spam, tokens
 from tributes.images import PreparedPhoto, save_photo, shared_by_alt_text
 from tributes.models import (
     Comment,
@@ -51,6 +51,10 @@ type Item = Tribute | Comment
 
 class PostingClosed(Exception):
     """The memorial takes no tributes or comments from this person (family only, or hidden)."""
+
+
+class RepeatPost(Exception):
+    """This visitor sent these same words to this memorial a moment ago (tributes/spam.py)."""
 
 
 @dataclass(frozen=True)
@@ -128,12 +132,20 @@ def _is_key_taken(item: Item, submission_key: str) -> bool:
 
 
 def _create(
-    item: Item, memorial: Memorial, submission_key: str, earlier_keys: Iterable[str]
+    item: Item,
+    memorial: Memorial,
+    submission_key: str,
+    earlier_keys: Iterable[str],
+    *,
+    hold_reasons: Sequence[str] = (),
+    visitor_key: str = "",
 ) -> Posted:
     """Save a new item once, whatever the number of times its form was sent.
 
     `earlier_keys` are the keys this browser posted under lately: the same words sent again
-    from a re-loaded form (which carries a new key) find the item they already created.
+    from a re-loaded form (which carries a new key) find the item they already created. Then,
+    and only then, the same words from this visitor raise RepeatPost, and `hold_reasons` (from
+    the spam checks) keep a visitor's item waiting for a moderator whatever the moderation mode.
     """
     if not tokens.is_submission_key(submission_key):
         # A form without a valid key (an old page, a hand-made post) still must not lose words.
@@ -142,6 +154,13 @@ def _create(
     resent = _find_resent(item, [submission_key, *earlier])
     if resent:
         return resent
+    if visitor_key and spam.is_repeat_post(
+        visitor_key=visitor_key, memorial_id=memorial.pk, text=_words(item)[1]
+    ):
+        raise RepeatPost
+    if hold_reasons and item.is_published and item.moderated_by is None:
+        # Published at once by the memorial's mode, but something in it needs a moderator's eyes.
+        item.status = Status.PENDING
     if _is_key_taken(item, submission_key):
         submission_key = tokens.new_submission_key()
     token = tokens.edit_token(submission_key)
@@ -180,6 +199,8 @@ def post_tribute(
     photo_description: str = "",
     user=None,
     earlier_keys: Iterable[str] = (),
+    hold_reasons: Sequence[str] = (),
+    visitor_key: str = "",
 ) -> Posted:
     """Save a visitor's tribute with the status its memorial's moderation mode gives it.
 
@@ -205,7 +226,14 @@ def post_tribute(
         photo=photo,
         **_starting_state(memorial, author_email=author_email, user=user),
     )
-    posted = _create(tribute, memorial, submission_key, earlier_keys)
+    posted = _create(
+        tribute,
+        memorial,
+        submission_key,
+        earlier_keys,
+        hold_reasons=hold_reasons,
+        visitor_key=visitor_key,
+    )
     if not posted.created and photo is not None and photo.pk != posted.item.photo_id:
         # A resent form brought its photo again: the first send already kept one. Its files go
         # after commit with the row (see the Photo signals in models.py).
@@ -224,6 +252,8 @@ def post_comment(
     notify_on_publish: bool = False,
     user=None,
     earlier_keys: Iterable[str] = (),
+    hold_reasons: Sequence[str] = (),
+    visitor_key: str = "",
 ) -> Posted:
     """Save a comment on a published tribute; the same rules as `post_tribute`."""
     if not tribute.is_published:
@@ -237,7 +267,14 @@ def post_comment(
         body=body,
         **_starting_state(memorial, author_email=author_email, user=user),
     )
-    return _create(comment, memorial, submission_key, earlier_keys)
+    return _create(
+        comment,
+        memorial,
+        submission_key,
+        earlier_keys,
+        hold_reasons=hold_reasons,
+        visitor_key=visitor_key,
+    )
 
 
 def find_by_token(items: QuerySet, token: str) -> Item | None:

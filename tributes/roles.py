@@ -14,6 +14,7 @@ MODERATOR_PERMISSIONS = {
     "photo": ["view"],
     "candleevent": ["view", "add", "change"],
     "candle": ["view", "change"],
+    "blockedterm": ["view", "add", "change", "delete"],
     "moderationdecision": ["view"],
 }
 

@@ -1,6 +1,9 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.decorators.http import require_safe
 
-from tributes.views import events, memorials, photos, tributes
+from tributes.sitemaps import MemorialSitemap
+from tributes.views import events, memorials, photos, site_files, tributes
 
 app_name = "tributes"
 
@@ -29,4 +32,12 @@ urlpatterns = [
     ),
     path("removed/", tributes.removed, name="removed"),
     path("photos/<int:pk>/<int:width>.webp", photos.photo_file, name="photo"),
+    path("robots.txt", site_files.robots_txt, name="robots"),
+    path(".well-known/security.txt", site_files.security_txt, name="security_txt"),
+    path(
+        "sitemap.xml",
+        require_safe(sitemap),
+        {"sitemaps": {"memorials": MemorialSitemap}},
+        name="sitemap",
+    ),
 ]

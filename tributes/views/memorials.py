@@ -3,6 +3,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 from tributes.access import get_visible_memorial
 from tributes.models import Candle, CandleEvent, Comment, Memorial, Tribute
@@ -11,6 +12,7 @@ from tributes.views.tributes import writing_context
 TRIBUTES_PER_PAGE = 10
 
 
+@require_safe
 def home(request):
     now = timezone.now()
     events = (
@@ -22,6 +24,7 @@ def home(request):
     return render(request, "tributes/home.html", {"events": events, "memorials": memorials})
 
 
+@require_safe
 def memorial_detail(request, slug):
     memorial = get_visible_memorial(request, slug)
     now = timezone.now()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tributes import moderation, tokens
+from tributes import moderation, spam, tokens
 from tributes.access import get_visible_memorial
 from tributes.emails import private_link_path
 from tributes.forms import CommentEditForm, CommentForm, TributeEditForm, TributeForm
 from tributes.models import Comment, Love, ModerationMode, Status, Tribute
+from tributes.ratelimits import rate_limited
 from tributes.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
 
 
@@ -95,50 +96,78 @@ def _after_posting(request, posted: moderation.Posted):
     return _remember_recent_post(request, response, posted.submission_key)
 
 
+REPEAT_POST = _(
+    "You sent these same words here a moment ago, and they are kept. If you meant to send them "
+    "again, please change a word or two."
+)
+
+
+def _write(request, memorial, form, *, post, kind: str, text_field: str, template: str, context):
+    """Screen and save a valid tribute or comment form, or show it again with what was typed."""
+    if form.is_valid():
+        words = form.cleaned_data
+        reasons = spam.screen_message(
+            kind=kind,
+            text=f"{words['author_name']}\n{words[text_field]}",
+            email=words.get("author_email", ""),
+            form=form,
+        )
+        try:
+            posted = post(
+                user=request.user,
+                earlier_keys=recent_submission_keys(request),
+                hold_reasons=reasons,
+                visitor_key=visitor_key(request),
+                **words,
+            )
+        except moderation.PostingClosed:
+            # The family closed the page to visitors while this form was being written.
+            return _posting_closed(request, memorial)
+        except moderation.RepeatPost:
+            form.add_error(text_field, REPEAT_POST)
+        else:
+            return remember_visitor(request, _after_posting(request, posted))
+    return render(request, template, {**context, "memorial": memorial, "form": form})
+
+
+@rate_limited("tribute", memorial_kwarg="slug", form=TributeForm)
 @require_http_methods(["GET", "POST"])
 def write_tribute(request, slug):
     memorial = get_visible_memorial(request, slug)
     if not moderation.may_post(memorial, request.user):
         return _posting_closed(request, memorial)
-    form = TributeForm(request.POST or None, request.FILES or None)
-    if form.is_valid():
-        try:
-            posted = moderation.post_tribute(
-                memorial=memorial,
-                user=request.user,
-                earlier_keys=recent_submission_keys(request),
-                **form.cleaned_data,
-            )
-        except moderation.PostingClosed:
-            # The family closed the page to visitors while this form was being written.
-            return _posting_closed(request, memorial)
-        return _after_posting(request, posted)
-    return render(request, "tributes/write_tribute.html", {"memorial": memorial, "form": form})
+    return _write(
+        request,
+        memorial,
+        TributeForm(request.POST or None, request.FILES or None),
+        post=partial(moderation.post_tribute, memorial=memorial),
+        kind="tribute",
+        text_field="message",
+        template="tributes/write_tribute.html",
+        context={},
+    )
 
 
+@rate_limited("comment", memorial_kwarg="slug", form=CommentForm)
 @require_http_methods(["GET", "POST"])
 def write_comment(request, slug, pk):
     memorial = get_visible_memorial(request, slug)
     tribute = get_object_or_404(Tribute.objects.for_memorial(memorial).published(), pk=pk)
     if not moderation.may_post(memorial, request.user):
         return _posting_closed(request, memorial)
-    form = CommentForm(request.POST or None)
-    if form.is_valid():
-        try:
-            posted = moderation.post_comment(
-                tribute=tribute,
-                user=request.user,
-                earlier_keys=recent_submission_keys(request),
-                **form.cleaned_data,
-            )
-        except moderation.PostingClosed:
-            # The family closed the page to visitors while this form was being written.
-            return _posting_closed(request, memorial)
-        return _after_posting(request, posted)
-    context = {"memorial": memorial, "tribute": tribute, "form": form}
-    return render(request, "tributes/write_comment.html", context)
+    return _write(
+        request,
+        memorial,
+        CommentForm(request.POST or None),
+        post=partial(moderation.post_comment, tribute=tribute),
+        kind="comment",
+        text_field="body",
+        template="tributes/write_comment.html",
+        context={"tribute": tribute},
+    )
 
 
+@rate_limited("love", memorial_kwarg="slug")
 @require_POST
 def send_love(request, slug, pk):
     memorial = get_visible_memorial(request, slug)
@@ -189,6 +218,7 @@ def _your_item(request, item, edit_form_class, template):
 
 
 @private_page
+@rate_limited("tribute", form=TributeEditForm)
 @require_http_methods(["GET", "POST"])
 def your_tribute(request, token):
     tribute = moderation.find_by_token(Tribute.objects.select_related("memorial"), token)
@@ -198,6 +228,7 @@ def your_tribute(request, token):
 
 
 @private_page
+@rate_limited("comment", form=CommentEditForm)
 @require_http_methods(["GET", "POST"])
 def your_comment(request, token):
     comment = moderation.find_by_token(Comment.objects.select_related("tribute__memorial"), token)
@@ -214,6 +245,7 @@ def _delete_your_item(request, item, template):
 
 
 @private_page
+@rate_limited("tribute")
 @require_http_methods(["GET", "POST"])
 def delete_your_tribute(request, token):
     tribute = moderation.find_by_token(Tribute.objects.select_related("memorial"), token)
@@ -223,6 +255,7 @@ def delete_your_tribute(request, token):
 
 
 @private_page
+@rate_limited("comment")
 @require_http_methods(["GET", "POST"])
 def delete_your_comment(request, token):
     comment = moderation.find_by_token(Comment.objects.select_related("tribute__memorial"), token)
@@ -231,5 +264,6 @@ def delete_your_comment(request, token):
     return _delete_your_item(request, comment, "tributes/delete_comment.html")
 
 
+@require_safe
 def removed(request):
     return render(request, "tributes/removed.html")

@@ -1,0 +1,258 @@
+"""Every text a visitor or family writes comes out escaped on every page that shows it.
+
+XSS_FIELDS lists each text field with a function that stores a value in it and returns the URLs
+that show it. For every vector of tests/xss_vectors.py, each page must have exactly the element and
+attribute structure it has for plain words (escaping adds no element and no attribute), and the
+value must be there as text or as an attribute value. To cover a new field, add an entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import (
+    CandleEventFactory,
+    CandleFactory,
+    CommentFactory,
+    MemorialFactory,
+    TributeFactory,
+    UserFactory,
+)
+from tests.xss_vectors import XSS_VECTORS
+from tributes.models import Photo
+
+pytestmark = pytest.mark.django_db
+
+PLAIN = "Plain words of remembrance"
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "background"}
+
+
+def admin(name: str, *args) -> str:
+    return reverse(f"admin:tributes_{name}", args=args)
+
+
+def memorials_with(field: str, values: list[str]) -> list[str]:
+    memorials = [MemorialFactory(**{field: value}) for value in values]
+    urls = [memorial.get_absolute_url() for memorial in memorials]
+    if field in {"name", "age_note"}:
+        urls.append(reverse("tributes:home"))
+    if field == "name":
+        urls.append(admin("memorial_changelist"))
+    return urls
+
+
+def events_with(field: str, values: list[str]) -> list[str]:
+    memorial = MemorialFactory()
+    events = [CandleEventFactory(memorial=memorial, **{field: value}) for value in values]
+    urls = [event.get_absolute_url() for event in events]
+    if field == "title":
+        urls += [
+            reverse("tributes:home"),
+            memorial.get_absolute_url(),
+            admin("candleevent_changelist"),
+        ]
+    return urls
+
+
+def tributes_with(field: str, values: list[str]) -> list[str]:
+    memorial = MemorialFactory()
+    for value in values:
+        TributeFactory(memorial=memorial, **{field: value})
+    urls = [memorial.get_absolute_url()]
+    if field in {"author_name", "message"}:
+        urls.append(admin("tribute_changelist"))
+    return urls
+
+
+def comments_with(field: str, values: list[str]) -> list[str]:
+    tribute = TributeFactory()
+    for value in values:
+        CommentFactory(tribute=tribute, **{field: value})
+    return [tribute.memorial.get_absolute_url(), admin("comment_changelist")]
+
+
+def candles_with(field: str, values: list[str]) -> list[str]:
+    memorial = MemorialFactory()
+    for value in values:
+        CandleFactory(memorial=memorial, **{field: value})
+    # Candles have no visitor page yet: the admin lists their names and messages.
+    return [admin("candle_changelist")]
+
+
+def photos_with(values: list[str]) -> list[str]:
+    urls = []
+    for value in values:
+        memorial = MemorialFactory()
+        memorial.cover_photo = Photo.objects.create(
+            memorial=memorial,
+            width=800,
+            height=600,
+            alt_text=value,
+            renditions=[{"width": 800, "height": 600, "name": "photos/cover-800.webp"}],
+        )
+        memorial.save()
+        urls.append(memorial.get_absolute_url())
+    return urls
+
+
+def change_form(factory, field: str, name: str):
+    def url(value: str) -> str:
+        return admin(f"{name}_change", factory(**{field: value}).pk)
+
+    return url
+
+
+@dataclass(frozen=True)
+class TextField:
+    name: str
+    # Stores each value in a new object; returns every URL showing them (a batch of CHUNK).
+    place: Callable[[list[str]], list[str]]
+    # Stores one value; returns the URL of the admin form that edits it.
+    edit: Callable[[str], str]
+
+
+def field(name: str, place, factory, admin_name: str) -> TextField:
+    attribute = name.split(".")[1]
+    return TextField(
+        name, lambda values: place(attribute, values), change_form(factory, attribute, admin_name)
+    )
+
+
+# Every text field that reaches a page. Posting forms (tributes, comments, candles, reminders)
+# add their new fields here, with the pages that show them.
+XSS_FIELDS = [
+    field("memorial.name", memorials_with, MemorialFactory, "memorial"),
+    field("memorial.story", memorials_with, MemorialFactory, "memorial"),
+    field("memorial.age_note", memorials_with, MemorialFactory, "memorial"),
+    field("event.title", events_with, CandleEventFactory, "candleevent"),
+    field("event.message", events_with, CandleEventFactory, "candleevent"),
+    field("tribute.author_name", tributes_with, TributeFactory, "tribute"),
+    field("tribute.relationship", tributes_with, TributeFactory, "tribute"),
+    field("tribute.message", tributes_with, TributeFactory, "tribute"),
+    field("comment.author_name", comments_with, CommentFactory, "comment"),
+    field("comment.body", comments_with, CommentFactory, "comment"),
+    field("candle.name", candles_with, CandleFactory, "candle"),
+    field("candle.message", candles_with, CandleFactory, "candle"),
+    TextField(
+        "photo.alt_text",
+        photos_with,
+        lambda value: admin(
+            "photo_change",
+            Photo.objects.create(memorial=MemorialFactory(), width=1, height=1, alt_text=value).pk,
+        ),
+    ),
+]
+
+# The home page shows 9 memorials and a memorial page 10 tributes: batches fit on one page.
+CHUNK = 9
+
+# Admin forms render values through Django's widgets (an attribute or a textarea): they are
+# checked with the vectors that try to break out of exactly those contexts.
+CONTEXT_BREAKERS = [
+    vector
+    for vector in XSS_VECTORS
+    if vector.startswith(('"', "'", "</", "--", "<!--", "<noscript", "<math"))
+]
+
+
+class PageShape(HTMLParser):
+    """The elements and attribute names of a page, and every text and attribute value in it."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.shape: Counter = Counter()
+        self.texts: list[str] = []
+        self.dangers: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.shape[(tag, tuple(sorted(name for name, _ in attrs)))] += 1
+        for name, value in attrs:
+            self.texts.append(value or "")
+            cleaned = "".join((value or "").split()).lower()
+            if name.startswith("on"):
+                self.dangers.append(f"<{tag} {name}=...>")
+            if name in URL_ATTRIBUTES and cleaned.startswith(("javascript:", "vbscript:")):
+                self.dangers.append(f"<{tag} {name}={value}>")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data):
+        self.texts.append(data)
+
+
+def render(url: str, visitor: Client, moderator: Client) -> PageShape:
+    client = moderator if url.startswith(reverse("admin:index")) else visitor
+    response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return PageShape(response.content.decode())
+
+
+def shapes_for(place, values, visitor, moderator) -> list[PageShape]:
+    """Store `values` with `place`, render every page returned, then roll the database back."""
+    with transaction.atomic():
+        urls = place(values)
+        pages = [render(url, visitor, moderator) for url in urls]
+        transaction.set_rollback(True)
+    return pages
+
+
+@pytest.fixture
+def clients(db):
+    visitor, moderator = Client(), Client()
+    moderator.force_login(UserFactory(username="xss-moderator", is_staff=True, is_superuser=True))
+    return visitor, moderator
+
+
+def assert_escaped(pages, plain_pages, values, where):
+    for page, plain in zip(pages, plain_pages, strict=True):
+        assert not page.dangers, f"{where}: {page.dangers}"
+        assert page.shape == plain.shape, f"{where}: {page.shape - plain.shape}"
+    texts = [text for page in pages for text in page.texts]
+    for value in values:
+        # Admin lists shorten long texts: the first 40 characters are always shown.
+        assert any(value[:40] in text for text in texts), f"{where}: {value!r} is missing"
+
+
+@pytest.mark.parametrize("field", XSS_FIELDS, ids=lambda field: field.name)
+def test_every_vector_is_shown_as_text_and_changes_no_page_structure(field, clients):
+    plain_pages_by_size = {}
+    for start in range(0, len(XSS_VECTORS), CHUNK):
+        vectors = XSS_VECTORS[start : start + CHUNK]
+        if len(vectors) not in plain_pages_by_size:
+            plain = [f"{PLAIN} {n}" for n in range(len(vectors))]
+            plain_pages_by_size[len(vectors)] = shapes_for(field.place, plain, *clients)
+        plain_pages = plain_pages_by_size[len(vectors)]
+        pages = shapes_for(field.place, vectors, *clients)
+        assert_escaped(pages, plain_pages, vectors, f"{field.name} with {vectors}")
+
+
+@pytest.mark.parametrize("field", XSS_FIELDS, ids=lambda field: field.name)
+def test_admin_forms_keep_every_context_breaking_vector_inside_its_box(field, clients):
+    plain_pages = shapes_for(lambda values: [field.edit(values[0])], [PLAIN], *clients)
+    for vector in CONTEXT_BREAKERS:
+        pages = shapes_for(lambda values: [field.edit(values[0])], [vector], *clients)
+        assert_escaped(pages, plain_pages, [vector], f"{field.name} form with {vector!r}")
+
+
+def test_the_corpus_uses_many_different_techniques():
+    lowered = [vector.lower() for vector in XSS_VECTORS]
+    handlers = set(re.findall(r"\b(on[a-z]+)=", " ".join(lowered)))
+    schemes = {s for s in ["javascript:", "vbscript:", "data:"] if any(s in v for v in lowered)}
+    tags = {v[1:].split()[0].split(">")[0].split("/")[0] for v in lowered if v.startswith("<")}
+    assert len(XSS_VECTORS) >= 50
+    assert len(handlers) >= 12, handlers
+    assert schemes == {"javascript:", "vbscript:", "data:"}
+    assert len(tags) >= 25, tags
+    assert len(CONTEXT_BREAKERS) >= 8

@@ -1,0 +1,100 @@
+"""A corpus of cross-site scripting vectors, each a different technique.
+
+Every vector that could run calls alert(), confirm() or prompt() with its own number, so a browser
+test that watches for dialogs knows which one got through. All fit in 120 characters (the shortest
+text field) and contain no NUL character (forms refuse it before it reaches a template).
+"""
+
+XSS_VECTORS: list[str] = [
+    # Plain script elements and their spellings.
+    "<script>alert(1)</script>",
+    "<SCRIPT>alert(2)</SCRIPT>",
+    '<script/src="data:text/javascript,alert(3)"></script>',
+    "<SCRIPT SRC=//xss.invalid/4.js></SCRIPT>",
+    "<scr<script>ipt>alert(5)</scr</script>ipt>",
+    "<script>alert(6)</script",
+    # Event handlers on many different elements.
+    "<img src=x onerror=alert(7)>",
+    "<img/src/onerror=alert(8)>",
+    "<svg onload=alert(9)>",
+    "<svg/onload=alert(10)//",
+    "<body onload=alert(11)>",
+    "<body onpageshow=alert(12)>",
+    "<input autofocus onfocus=alert(13)>",
+    "<select autofocus onfocus=alert(14)>",
+    "<textarea autofocus onfocus=alert(15)>",
+    "<details open ontoggle=alert(16)>",
+    "<video><source onerror=alert(17)></video>",
+    "<audio src=x onerror=alert(18)>",
+    "<marquee onstart=alert(19)>",
+    "<svg><animate onbegin=alert(20) attributeName=x dur=1s>",
+    "<frameset onload=alert(21)>",
+    "<x contenteditable onblur=alert(22)>lose focus</x>",
+    "<isindex type=image src=1 onerror=alert(23)>",
+    "<keygen autofocus onfocus=alert(24)>",
+    "<img src=x onerror=confirm(25)>",
+    "<svg onload=prompt(26)>",
+    "<a onclick=alert(73) href=#>press here</a>",
+    "<div onpointerenter=alert(74)>hover here</div>",
+    "<body onhashchange=alert(75)>",
+    "<div popover id=p onbeforetoggle=alert(76)>x</div>",
+    "<b tabindex=1 autofocus onfocusin=alert(77)>x</b>",
+    '<div style="overflow:auto;height:1px" onscroll=alert(78)>x<br>y</div>',
+    "<b style=animation-name:spin onanimationstart=alert(79)>x</b>",
+    "<body onresize=alert(80)>",
+    "<image src=x onerror=alert(81)>",
+    # URL schemes in every attribute that takes a URL.
+    '<a href="javascript:alert(27)">a link</a>',
+    '<a href="JaVaScRiPt:alert(28)">a link</a>',
+    '<a href=" javascript:alert(29)">a link</a>',
+    '<a href="vbscript:msgbox(30)">a link</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgzMSk8L3NjcmlwdD4=">a link</a>',
+    '<iframe src="javascript:alert(32)"></iframe>',
+    '<iframe srcdoc="<script>alert(33)</script>"></iframe>',
+    '<object data="javascript:alert(34)">',
+    '<embed src="javascript:alert(35)">',
+    '<form action="javascript:alert(36)"><button>send</button></form>',
+    '<button formaction="javascript:alert(37)">send</button>',
+    '<img src="javascript:alert(38)">',
+    '<table background="javascript:alert(39)">',
+    '<svg><a xlink:href="javascript:alert(40)"><text y=20>x</text></a></svg>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(41)">',
+    '<base href="javascript:alert(42)//">',
+    '<link rel=stylesheet href="javascript:alert(43)">',
+    "javascript:alert(44)",
+    # Encodings: entities, percent-encoding, base64, JavaScript escapes, look-alike brackets.
+    '<a href="&#106;avascript:alert(45)">a link</a>',
+    '<a href="java&#x09;script:alert(46)">a link</a>',
+    '<img src=x onerror="&#97;lert(47)">',
+    "<img src=x onerror=eval(atob('YWxlcnQoNDgp'))>",
+    "<img src=x onerror=\\u0061lert(49)>",
+    "%3Cscript%3Ealert(50)%3C%2Fscript%3E",
+    "&lt;script&gt;alert(51)&lt;/script&gt;",
+    "\\u003cscript\\u003ealert(52)\\u003c/script\\u003e",
+    "\uff1cscript\uff1ealert(53)\uff1c/script\uff1e",
+    "<img src=x:alert(alt) onerror=eval(src) alt=54>",
+    # Breaking out of the context the text lands in.
+    '"><script>alert(55)</script>',
+    "' onmouseover='alert(56)' x='",
+    '" autofocus onfocus="alert(57)" x="',
+    "</title><script>alert(58)</script>",
+    "</textarea><script>alert(59)</script>",
+    "</style><script>alert(60)</script>",
+    "--><script>alert(61)</script><!--",
+    # Parser tricks and mutation XSS.
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(62)>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(63)>">',
+    '<!--<img src="--><img src=x onerror=alert(64)//">',
+    "<![CDATA[<script>alert(65)</script>]]>",
+    "<svg><style><img src=x onerror=alert(66)></style></svg>",
+    "\u202e<img src=x onerror=alert(67)>",
+    # Styles that run script in old browsers, and template or framework injection.
+    '<div style="background:url(javascript:alert(68))">x</div>',
+    "<style>@import 'javascript:alert(69)';</style>",
+    "{{ 7|add:7 }}{% debug %}<script>alert(70)</script>",
+    "{{constructor.constructor('alert(71)')()}}",
+    "${alert(72)}",
+]
+
+assert len(XSS_VECTORS) == len(set(XSS_VECTORS)) >= 50
+assert all(len(vector) <= 120 and "\x00" not in vector for vector in XSS_VECTORS)
