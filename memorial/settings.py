@@ -64,7 +64,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "memorial.urls"
+# Benchmarks select an extra urlconf (bench/bench_urls.py); the site itself never does.
+ROOT_URLCONF = env.str("ROOT_URLCONF", "memorial.urls")
 WSGI_APPLICATION = "memorial.wsgi.application"
 
 TEMPLATES = [

@@ -1,10 +1,200 @@
-from django.shortcuts import get_object_or_404, render
+"""Candle events: the event page, lighting a candle, the live count, calendar file, the wave."""
 
-from tributes.models import CandleEvent
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from tributes import candles, reminders
+from tributes.calendar import event_calendar
+from tributes.candle_forms import EventCandleForm, ReminderForm, ZoneForm
+from tributes.models import CandleEvent, EventState, Memorial
+from tributes.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
+from tributes.zones import remember_zone, visitor_zone
+
+NAMES_ON_RECORD = 200
 
 
-def event_detail(request, slug):
-    event = get_object_or_404(
+def get_visible_event(request, slug: str) -> CandleEvent:
+    """The event at `slug`, or 404 when it belongs to a private memorial the visitor may not see."""
+    return get_object_or_404(
         CandleEvent.objects.visible_to(request.user).select_related("memorial"), slug=slug
     )
-    return render(request, "tributes/event_detail.html", {"event": event})
+
+
+def _dedication_choices(request):
+    return Memorial.objects.visible_to(request.user)
+
+
+def event_detail(request, slug, *, form=None, reminder_form=None, status=200):
+    event = get_visible_event(request, slug)
+    now = timezone.now()
+    zone = visitor_zone(request)
+    event_zone = event.zone_for(zone)
+    starts_at = event.start_in(event_zone)
+    state = event.state(at=now, zone=event_zone)
+    key = visitor_key(request) if VISITOR_COOKIE in request.COOKIES else None
+    context = {
+        "event": event,
+        "state": state,
+        "now": now,
+        "starts_at": starts_at,
+        "ends_at": event.end_in(event_zone),
+        "event_zone": event_zone,
+        "visitor_zone": zone,
+        "status": candles.event_candle_status(event),
+        "your_candle": candles.visitors_candle(event, key),
+        "form": form or EventCandleForm(initial={"for_memorial": request.GET.get("for", "")}),
+        "reminder_form": reminder_form or ReminderForm(),
+        "zone_form": ZoneForm(initial={"zone": zone.key, "next": request.get_full_path()}),
+        "names_on_record": (
+            event.candles.filter(show_name=True)[:NAMES_ON_RECORD]
+            if state == EventState.ENDED
+            else None
+        ),
+    }
+    return render(request, "tributes/event_detail.html", context, status=status)
+
+
+@require_POST
+def light_candle(request, slug):
+    event = get_visible_event(request, slug)
+    form = EventCandleForm(request.POST, memorials=_dedication_choices(request))
+    if not form.is_valid():
+        return event_detail(request, slug, form=form, status=400)
+    try:
+        lit = candles.light_event_candle(
+            event=event,
+            visitor_key=visitor_key(request),
+            visitor_zone=visitor_zone(request),
+            name=form.cleaned_data["name"],
+            message=form.cleaned_data["message"],
+            show_name=form.cleaned_data["show_name"],
+            dedicated_to=form.cleaned_data["for_memorial"],
+        )
+    except candles.CandleNotLit as reason:
+        messages.info(request, str(reason))
+        return remember_visitor(request, redirect(event))
+    if lit.already_lit:
+        messages.info(request, _("Your candle is already lit. It is shown below."))
+    else:
+        messages.success(
+            request,
+            _("Thank you. Your candle is lit and everyone on this page can see it now."),
+        )
+    return remember_visitor(request, redirect(f"{event.get_absolute_url()}#your-candle"))
+
+
+@require_GET
+def event_status(request, slug):
+    """What the page's script polls: state, count and newest candles. Cheap: see candles.py."""
+    event = get_visible_event(request, slug)
+    zone = event.zone_for(visitor_zone(request))
+    status = candles.event_candle_status(event)
+    payload = {
+        **status,
+        "state": event.state(zone=zone),
+        "count_text": ngettext("%(count)s candle lit", "%(count)s candles lit", status["count"])
+        % {"count": status["count"]},
+    }
+    response = JsonResponse(payload)
+    response["Cache-Control"] = "private, max-age=2"
+    return response
+
+
+@require_GET
+def event_ics(request, slug):
+    event = get_visible_event(request, slug)
+    response = HttpResponse(event_calendar(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+@require_GET
+def event_wave(request, slug):
+    event = get_visible_event(request, slug)
+    if not event.is_floating:
+        return redirect(event)
+    per_zone = event.candles.values("time_zone").annotate(candles=Count("pk")).order_by("-candles")
+    context = {
+        "event": event,
+        "wave": event.wave(),
+        "per_zone": per_zone,
+        "per_zone_and_hour": candles.candles_per_zone_and_hour(event),
+        "visitor_zone": visitor_zone(request),
+    }
+    return render(request, "tributes/event_wave.html", context)
+
+
+@require_POST
+def remind_me(request, slug):
+    event = get_visible_event(request, slug)
+    form = ReminderForm(request.POST)
+    if not form.is_valid():
+        return event_detail(request, slug, reminder_form=form, status=400)
+    reminders.sign_up(
+        event=event,
+        email=form.cleaned_data["email"],
+        minutes_before=form.cleaned_data["minutes_before"],
+        zone=visitor_zone(request),
+    )
+    messages.success(
+        request,
+        _(
+            "Thank you. We have emailed you a link: open it to confirm, and we will remind you "
+            "before the start. Without confirmation we will not email you again."
+        ),
+    )
+    return redirect(event)
+
+
+def reminder_confirm(request, token):
+    signup = None
+    if request.method == "POST":
+        signup = reminders.confirm(token)
+        if signup is not None:
+            messages.success(
+                request,
+                _("Your reminder is confirmed. We will email you once, before the start."),
+            )
+            return redirect(signup.event)
+    return render(
+        request,
+        "tributes/reminder_confirm.html",
+        {"token": token, "failed": request.method == "POST" and signup is None},
+    )
+
+
+# Mail clients send the one-click POST without a form token; the signed link itself is the proof.
+@csrf_exempt
+def reminder_unsubscribe(request, token):
+    """GET shows a button; POST unsubscribes (mail clients POST here for one-click, RFC 8058)."""
+    signup = reminders.signup_for_unsubscribe_token(token)
+    if signup is None:
+        return render(request, "tributes/reminder_unsubscribe.html", {"unknown": True}, status=404)
+    if request.method == "POST":
+        reminders.unsubscribe(signup)
+        return render(
+            request, "tributes/reminder_unsubscribe.html", {"done": True, "signup": signup}
+        )
+    return render(request, "tributes/reminder_unsubscribe.html", {"signup": signup, "token": token})
+
+
+@require_POST
+def choose_zone(request):
+    form = ZoneForm(request.POST)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if form.is_valid():
+        remember_zone(response, form.cleaned_data["zone"])
+    return response

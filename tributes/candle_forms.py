@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tributes.models import BurnTime, Candle, Memorial, ReminderSignup
+from tributes.zones import zone_choices
+
+
+class EventCandleForm(forms.ModelForm):
+    """A visitor's candle in an event. `for_memorial` dedicates it to a memorial by address."""
+
+    for_memorial = forms.SlugField(
+        label=_("Dedicate it to a memorial (optional)"),
+        required=False,
+        help_text=_('The last part of the memorial\'s web address, for example "teddy-ashby".'),
+    )
+
+    class Meta:
+        model = Candle
+        fields = ["name", "show_name", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, memorials=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The memorials this visitor may dedicate to (private ones only for their owners).
+        self.memorials = memorials if memorials is not None else Memorial.objects.none()
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+    def clean_for_memorial(self) -> Memorial | None:
+        slug = self.cleaned_data["for_memorial"]
+        if not slug:
+            return None
+        memorial = self.memorials.filter(slug=slug).first()
+        if memorial is None:
+            raise forms.ValidationError(
+                _(
+                    "We could not find a memorial at that address. Please check it, or leave it empty."
+                )
+            )
+        return memorial
+
+
+class MemorialCandleForm(forms.ModelForm):
+    burn_time = forms.ChoiceField(
+        label=_("How long it burns"), choices=BurnTime, initial=BurnTime.DAY
+    )
+
+    class Meta:
+        model = Candle
+        fields = ["name", "show_name", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+
+class ReminderForm(forms.ModelForm):
+    class Meta:
+        model = ReminderSignup
+        fields = ["email", "minutes_before"]
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class ZoneForm(forms.Form):
+    zone = forms.ChoiceField(label=_("Your time zone"), choices=zone_choices)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
