@@ -112,14 +112,15 @@ def visitors_candle(event: CandleEvent, visitor_key: str | None) -> Candle | Non
     return Candle.objects.filter(event=event, visitor_key=visitor_key).first()
 
 
-def event_candle_status(event: CandleEvent) -> dict:
+def event_candle_status(event: CandleEvent, *, fresh: bool = False) -> dict:
     """The count and newest candles of an event, shared by pollers for a couple of seconds.
 
-    Two queries when the cache is cold, none when warm. Names hidden by their lighters are
-    replaced by "Someone" before anything is cached.
+    Two queries when the cache is cold or `fresh` is asked for (the page itself, so that a
+    visitor who has just lit a candle sees it counted), none when warm. Names hidden by their
+    lighters are replaced by "Someone" before anything is cached.
     """
     key = f"candles:status:{event.pk}"
-    status = cache.get(key)
+    status = None if fresh else cache.get(key)
     if status is None:
         candles = list(event.candles.all()[:NEWEST_CANDLES])
         status = {

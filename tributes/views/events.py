@@ -50,7 +50,7 @@ def event_detail(request, slug, *, form=None, reminder_form=None, status=200):
         "ends_at": event.end_in(event_zone),
         "event_zone": event_zone,
         "visitor_zone": zone,
-        "status": candles.event_candle_status(event),
+        "status": candles.event_candle_status(event, fresh=True),
         "your_candle": candles.visitors_candle(event, key),
         "form": form or EventCandleForm(initial={"for_memorial": request.GET.get("for", "")}),
         "reminder_form": reminder_form or ReminderForm(),
