@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,22 +17,34 @@ from django.views.decorators.http import require_GET, require_POST
 from tributes import candles, reminders
 from tributes.calendar import event_calendar
 from tributes.candle_forms import EventCandleForm, ReminderForm, ZoneForm
-from tributes.models import CandleEvent, EventState, Memorial
+from tributes.models import CandleEvent, EventState
 from tributes.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
 from tributes.zones import remember_zone, visitor_zone
 
 NAMES_ON_RECORD = 200
 
 
+# At the start time every visitor asks for the same event at once; for people who are not
+# signed in, the answer (with its memorial) is shared for this long. A memorial made private
+# therefore hides its events from visitors within two seconds.
+VISITOR_EVENT_CACHE_SECONDS = 2
+
+
 def get_visible_event(request, slug: str) -> CandleEvent:
     """The event at `slug`, or 404 when it belongs to a private memorial the visitor may not see."""
-    return get_object_or_404(
-        CandleEvent.objects.visible_to(request.user).select_related("memorial"), slug=slug
-    )
+    if request.user.is_authenticated:
+        return _visible_event(request.user, slug)
+    key = f"candles:visitor-event:{slug}"
+    event = cache.get(key)
+    if event is None:
+        event = _visible_event(request.user, slug)
+        cache.set(key, event, VISITOR_EVENT_CACHE_SECONDS)
+    return event
 
 
-def _dedication_choices(request):
-    return Memorial.objects.visible_to(request.user)
+def _visible_event(user, slug: str) -> CandleEvent:
+    events = CandleEvent.objects.visible_to(user).select_related("memorial")
+    return get_object_or_404(events, slug=slug)
 
 
 def event_detail(request, slug, *, form=None, reminder_form=None, status=200):
@@ -67,7 +80,7 @@ def event_detail(request, slug, *, form=None, reminder_form=None, status=200):
 @require_POST
 def light_candle(request, slug):
     event = get_visible_event(request, slug)
-    form = EventCandleForm(request.POST, memorials=_dedication_choices(request))
+    form = EventCandleForm(request.POST, user=request.user)
     if not form.is_valid():
         return event_detail(request, slug, form=form, status=400)
     try:
