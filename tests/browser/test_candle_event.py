@@ -1,0 +1,73 @@
+"""A family's candle lighting in a real browser, with the clocks under the test's control."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from playwright.sync_api import Browser, Page, expect
+
+from tests.factories import CandleEventFactory, MemorialFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+START = dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC)  # 19:00 in London
+
+
+def _light(page: Page, name: str) -> None:
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Light my candle").click()
+
+
+def test_the_countdown_reaches_the_start_and_candles_appear_without_reload(
+    page: Page, browser: Browser, site
+):
+    memorial = MemorialFactory(name="Teddy Ashby", slug="teddy-ashby")
+    event = CandleEventFactory(
+        memorial=memorial,
+        title="Candles for Teddy",
+        local_date=dt.date(2026, 10, 15),
+        local_time=dt.time(19, 0),
+        time_zone="Europe/London",
+    )
+    url = site + event.get_absolute_url()
+    with time_machine.travel(START - dt.timedelta(seconds=10)) as server_clock:
+        page.clock.install(time=START - dt.timedelta(seconds=10))
+        page.goto(url)
+
+        # Before: a countdown, the family's candle waiting, no form yet.
+        expect(page.locator("[data-countdown]")).to_have_text("00:00:10")
+        expect(
+            page.get_by_text("It will be lit at 19:00, and then you can light yours.")
+        ).to_be_visible()
+        expect(page.get_by_role("button", name="Light my candle")).to_be_hidden()
+
+        # The start: the page's own clock lights the family's candle and opens the form.
+        server_clock.move_to(START + dt.timedelta(seconds=1))
+        page.clock.fast_forward(11_000)
+        expect(page.get_by_text("It was lit at 19:00.")).to_be_visible()
+        expect(page.locator("[data-family-candle]")).to_have_class("candle is-lit")
+        expect(page.locator("[data-countdown]")).to_be_hidden()
+
+        # A visitor lights theirs (a normal form post, so it works without JavaScript too).
+        _light(page, "Sam")
+        expect(page.get_by_text("Thank you. Your candle is lit")).to_be_visible()
+        expect(page.get_by_text("Your candle is lit. You lit it at")).to_be_visible()
+        expect(page.locator("[data-candle-count]")).to_have_text("1 candle lit")
+
+        # Someone else, in another browser, lights a candle a moment later.
+        page.evaluate("window.stillTheSamePage = true")
+        other = browser.new_context()
+        other_page = other.new_page()
+        other_page.clock.install(time=START + dt.timedelta(seconds=20))
+        server_clock.move_to(START + dt.timedelta(seconds=20))
+        other_page.goto(url)
+        _light(other_page, "Jo")
+        expect(other_page.get_by_text("Thank you. Your candle is lit")).to_be_visible()
+        other.close()
+
+        # The first page's poll brings the new count and candle, without a reload.
+        server_clock.move_to(START + dt.timedelta(seconds=30))
+        page.clock.fast_forward(10_000)
+        expect(page.locator("[data-candle-count]")).to_have_text("2 candles lit")
+        expect(page.locator("[data-candle-list]").get_by_text("Jo")).to_be_visible()
+        assert page.evaluate("window.stillTheSamePage") is True
