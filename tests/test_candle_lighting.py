@@ -257,3 +257,34 @@ def test_the_zone_chooser_never_redirects_elsewhere(client):
         reverse("tributes:choose_zone"), {"zone": "Asia/Tokyo", "next": "https://evil.example/"}
     )
     assert response.url == "/"
+
+
+def test_the_wave_page_shows_where_candles_are_lit_and_counts_per_zone_and_hour(client):
+    wave = CandleEventFactory(
+        memorial=None,
+        is_floating=True,
+        time_zone="",
+        title="Wave of Light",
+        local_date=dt.date(2026, 10, 15),
+        local_time=dt.time(19, 0),
+    )
+    tokyo_hour = dt.datetime(2026, 10, 15, 10, 5, tzinfo=dt.UTC)
+    CandleFactory.create_batch(
+        3, event=wave, memorial=None, time_zone="Asia/Tokyo", lit_at=tokyo_hour
+    )
+    CandleFactory(event=wave, memorial=None, time_zone="Europe/London", lit_at=START)
+    client.cookies["tz"] = "Europe/London"
+    with time_machine.travel(START + dt.timedelta(minutes=30), tick=False):
+        response = client.get(reverse("tributes:event_wave", args=[wave.slug]))
+    page = response.content.decode()
+    assert "Wave of Light: where the wave is now" in page
+    lit_row = page[page.index('<tr class="wave-live wave-yours">') :].split("</tr>")[0]
+    assert "UTC+01:00" in lit_row and "Candles are lit" in lit_row and "(your zone)" in lit_row
+    assert "Europe/London" in lit_row
+    assert '<td>15 October, 10:00</td><th scope="row">Asia/Tokyo</th><td>3</td>' in page
+    assert '<td>15 October, 18:00</td><th scope="row">Europe/London</th><td>1</td>' in page
+
+
+def test_a_fixed_event_has_no_wave_page(client, event):
+    response = client.get(reverse("tributes:event_wave", args=[event.slug]))
+    assert response.status_code == 302

@@ -604,6 +604,12 @@ class WaveZone:
     def is_lit(self) -> bool:
         return self.state == EventState.LIVE
 
+    def places(self, *, first: str = "", count: int = 6) -> list[str]:
+        """A few of the zone names, with `first` (the visitor's zone) leading when it is here."""
+        others = [name for name in self.zone_names if name != first]
+        leading = [first] if first in self.zone_names else []
+        return [name.replace("_", " ") for name in (leading + others)[:count]]
+
 
 def wall_time_problem(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
     """Explain why a local wall time cannot name one instant in `zone`, or return ''.

@@ -71,3 +71,45 @@ def test_the_countdown_reaches_the_start_and_candles_appear_without_reload(
         expect(page.locator("[data-candle-count]")).to_have_text("2 candles lit")
         expect(page.locator("[data-candle-list]").get_by_text("Jo")).to_be_visible()
         assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_the_event_and_wave_pages_have_no_serious_accessibility_problems(browser: Browser, site):
+    from axe_playwright_python.sync_playwright import Axe
+
+    event = CandleEventFactory(
+        memorial=MemorialFactory(name="Teddy Ashby", slug="teddy-ashby"),
+        local_date=dt.date(2026, 10, 15),
+        local_time=dt.time(19, 0),
+        time_zone="Europe/London",
+    )
+    wave = CandleEventFactory(
+        memorial=None,
+        is_floating=True,
+        time_zone="",
+        title="Wave of Light",
+        local_date=dt.date(2026, 10, 15),
+        local_time=dt.time(19, 0),
+    )
+    # axe is injected as a script, which the site's Content Security Policy rightly forbids.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    problems = {}
+    visits = [
+        (START - dt.timedelta(days=1), event.get_absolute_url()),
+        (START + dt.timedelta(minutes=5), event.get_absolute_url() + "?during"),
+        (START + dt.timedelta(minutes=5), wave.get_absolute_url()),
+        (START + dt.timedelta(minutes=5), f"/candles/{wave.slug}/wave/"),
+        (START + dt.timedelta(hours=2), event.get_absolute_url() + "?after"),
+        (START, event.memorial.get_absolute_url()),
+    ]
+    for when, url in visits:
+        with time_machine.travel(when):
+            page.goto(site + url)
+            results = Axe().run(page)
+            problems[url] = [
+                (violation["id"], [node["target"] for node in violation["nodes"]])
+                for violation in results.response["violations"]
+                if violation["impact"] in {"serious", "critical"}
+            ]
+    context.close()
+    assert problems == {url: [] for url in problems}

@@ -136,13 +136,21 @@ def event_wave(request, slug):
     event = get_visible_event(request, slug)
     if not event.is_floating:
         return redirect(event)
+    zone = visitor_zone(request)
     per_zone = event.candles.values("time_zone").annotate(candles=Count("pk")).order_by("-candles")
     context = {
         "event": event,
-        "wave": event.wave(),
+        "wave": [
+            {
+                "row": row,
+                "places": row.places(first=zone.key),
+                "more": max(len(row.zone_names) - 6, 0),
+            }
+            for row in event.wave()
+        ],
         "per_zone": per_zone,
         "per_zone_and_hour": candles.candles_per_zone_and_hour(event),
-        "visitor_zone": visitor_zone(request),
+        "visitor_zone": zone,
     }
     return render(request, "tributes/event_wave.html", context)
 
