@@ -288,3 +288,7 @@ def test_the_wave_page_shows_where_candles_are_lit_and_counts_per_zone_and_hour(
 def test_a_fixed_event_has_no_wave_page(client, event):
     response = client.get(reverse("tributes:event_wave", args=[event.slug]))
     assert response.status_code == 302
+
+
+def test_the_benchmarks_bare_view_is_not_a_route_of_the_site(client):
+    assert client.post("/bench/insert-one-row/").status_code == 404
