@@ -10,7 +10,7 @@ the same machine in the same run.
     DATABASE_URL=postgres://... .venv/bin/python bench/candle_burst.py
 
 Options through the environment: BENCH_CLIENTS (64), BENCH_SECONDS (30), BENCH_WORKERS (2),
-BENCH_THREADS (8), BENCH_PORT (8765).
+BENCH_THREADS (8), BENCH_PORT (a free port).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import secrets
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -37,7 +38,15 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 WARMUP_SECONDS = 3.0
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = int(os.environ.get("BENCH_PORT") or _free_port())
 CLIENT_PROCESSES = 4
 ROUNDS = 3
 EVENT_SLUG = "bench-rush"
