@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from dataclasses import dataclass
 from functools import cached_property
@@ -567,18 +568,28 @@ class CandleEvent(models.Model):
         Each entry lists the zone names sharing that offset at the event's local start.
         """
         at = at or timezone.now()
-        by_offset: dict[dt.timedelta, list[str]] = {}
-        for name in sorted(zoneinfo.available_timezones()):
-            if "/" not in name or name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")):
-                continue
-            offset = self.local_start.replace(tzinfo=zoneinfo.ZoneInfo(name)).utcoffset()
-            by_offset.setdefault(offset, []).append(name)
+        by_offset = zones_by_offset(self.local_start)
         wave = []
         for offset in sorted(by_offset, reverse=True):
-            names = by_offset[offset]
+            names = list(by_offset[offset])
             state = self.state(at=at, zone=zoneinfo.ZoneInfo(names[0]))
             wave.append(WaveZone(offset=offset, zone_names=names, state=state))
         return wave
+
+
+@functools.lru_cache(maxsize=16)
+def zones_by_offset(wall: dt.datetime) -> dict[dt.timedelta, tuple[str, ...]]:
+    """Region/City zone names grouped by their UTC offset at the wall time `wall`.
+
+    Cached: it looks at every zone (about 30 ms) and a floating event asks with the same time.
+    """
+    by_offset: dict[dt.timedelta, list[str]] = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        if "/" not in name or name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")):
+            continue
+        offset = wall.replace(tzinfo=zoneinfo.ZoneInfo(name)).utcoffset()
+        by_offset.setdefault(offset, []).append(name)
+    return {offset: tuple(names) for offset, names in by_offset.items()}
 
 
 class EventState(models.TextChoices):
