@@ -164,6 +164,6 @@ def test_a_floating_event_is_upcoming_until_it_has_passed_everywhere():
         local_date=dt.date(2026, 10, 15),
         local_time=dt.time(19, 0),
     )
-    # At 06:00 UTC on 16 October it is still 19:00 on the 15th in Samoa's neighbours at UTC-11.
+    # At 06:00 UTC on 16 October it is 19:00 on the 15th in Niue and American Samoa (UTC-11).
     assert wave in CandleEvent.objects.upcoming(now=dt.datetime(2026, 10, 16, 6, 0, tzinfo=UTC))
     assert wave not in CandleEvent.objects.upcoming(now=dt.datetime(2026, 10, 18, 0, 0, tzinfo=UTC))

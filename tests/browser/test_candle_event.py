@@ -30,6 +30,8 @@ def test_the_countdown_reaches_the_start_and_candles_appear_without_reload(
         time_zone="Europe/London",
     )
     url = site + event.get_absolute_url()
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
     with time_machine.travel(START - dt.timedelta(seconds=10)) as server_clock:
         page.clock.install(time=START - dt.timedelta(seconds=10))
         page.goto(url)
@@ -71,6 +73,7 @@ def test_the_countdown_reaches_the_start_and_candles_appear_without_reload(
         expect(page.locator("[data-candle-count]")).to_have_text("2 candles lit")
         expect(page.locator("[data-candle-list]").get_by_text("Jo")).to_be_visible()
         assert page.evaluate("window.stillTheSamePage") is True
+    assert script_errors == []
 
 
 def test_the_event_and_wave_pages_have_no_serious_accessibility_problems(browser: Browser, site):
@@ -113,3 +116,29 @@ def test_the_event_and_wave_pages_have_no_serious_accessibility_problems(browser
             ]
     context.close()
     assert problems == {url: [] for url in problems}
+
+
+def test_without_javascript_a_visitor_chooses_a_zone_and_lights_a_candle(browser: Browser, site):
+    wave = CandleEventFactory(
+        memorial=None,
+        is_floating=True,
+        time_zone="",
+        title="Wave of Light",
+        local_date=dt.date(2026, 10, 15),
+        local_time=dt.time(19, 0),
+    )
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    # 10:30 UTC: 19:30 in Tokyo, still morning in London (the site's zone).
+    with time_machine.travel(dt.datetime(2026, 10, 15, 10, 30, tzinfo=dt.UTC)):
+        page.goto(site + wave.get_absolute_url())
+        expect(page.get_by_text("You can light your candle here when it starts.")).to_be_visible()
+        page.get_by_label("Your time zone").select_option("Asia/Tokyo")
+        page.get_by_role("button", name="Use this time zone").click()
+        expect(page.get_by_text("(Asia/Tokyo)")).to_be_visible()
+        _light(page, "Kenji")
+        expect(page.get_by_text("Thank you. Your candle is lit")).to_be_visible()
+        expect(page.locator("[data-candle-count]")).to_have_text("1 candle lit")
+        page.get_by_role("link", name="See where the wave of light is now").click()
+        expect(page.get_by_role("cell", name="Asia/Tokyo")).to_be_visible()
+    context.close()
