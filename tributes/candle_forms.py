@@ -31,9 +31,12 @@ class EventCandleForm(forms.Form):
         help_text=_('The last part of the memorial\'s web address, for example "teddy-ashby".'),
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, dedicate: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # A family's event is already for their memorial; only site-wide events ask.
+        if not dedicate:
+            del self.fields["for_memorial"]
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()

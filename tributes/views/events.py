@@ -65,7 +65,11 @@ def event_detail(request, slug, *, form=None, reminder_form=None, status=200):
         "visitor_zone": zone,
         "status": candles.event_candle_status(event, fresh=True),
         "your_candle": candles.visitors_candle(event, key),
-        "form": form or EventCandleForm(initial={"for_memorial": request.GET.get("for", "")}),
+        "form": form
+        or EventCandleForm(
+            initial={"for_memorial": request.GET.get("for", "")},
+            dedicate=event.memorial_id is None,
+        ),
         "reminder_form": reminder_form or ReminderForm(),
         "zone_form": ZoneForm(initial={"zone": zone.key, "next": request.get_full_path()}),
         "names_on_record": (
@@ -80,7 +84,7 @@ def event_detail(request, slug, *, form=None, reminder_form=None, status=200):
 @require_POST
 def light_candle(request, slug):
     event = get_visible_event(request, slug)
-    form = EventCandleForm(request.POST, user=request.user)
+    form = EventCandleForm(request.POST, user=request.user, dedicate=event.memorial_id is None)
     if not form.is_valid():
         return event_detail(request, slug, form=form, status=400)
     try:
@@ -91,7 +95,7 @@ def light_candle(request, slug):
             name=form.cleaned_data["name"],
             message=form.cleaned_data["message"],
             show_name=form.cleaned_data["show_name"],
-            dedicated_to=form.cleaned_data["for_memorial"],
+            dedicated_to=form.cleaned_data.get("for_memorial"),
         )
     except candles.CandleNotLit as reason:
         messages.info(request, str(reason))
