@@ -292,3 +292,13 @@ def test_a_fixed_event_has_no_wave_page(client, event):
 
 def test_the_benchmarks_bare_view_is_not_a_route_of_the_site(client):
     assert client.post("/bench/insert-one-row/").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["event", "event_status", "event_ics", "event_light"])
+def test_a_private_memorials_event_is_hidden_from_anonymous_visitors(
+    client, private_memorial, name
+):
+    event = CandleEventFactory(memorial=private_memorial)
+    url = reverse(f"tributes:{name}", args=[event.slug])
+    response = client.post(url, {}) if name == "event_light" else client.get(url)
+    assert response.status_code == 404

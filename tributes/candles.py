@@ -25,6 +25,7 @@ from tributes.models import BurnTime, Candle, CandleEvent, EventState, Memorial
 # Candles lit in an event burn at least this long, like a real one lit for the Wave of Light.
 EVENT_CANDLE_MIN_BURN = dt.timedelta(hours=1)
 NEWEST_CANDLES = 12
+NAMES_ON_RECORD = 200
 # The count and newest candles are shared by every poller of an event for this long.
 STATUS_CACHE_SECONDS = 2
 
@@ -152,3 +153,35 @@ def candles_per_zone_and_hour(event: CandleEvent) -> list[dict]:
         .annotate(candles=Count("pk"))
         .order_by("hour", "time_zone")
     )
+
+
+def event_page(
+    event: CandleEvent,
+    *,
+    now: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    visitor_key: str | None,
+) -> dict:
+    """What the event page shows a visitor in `zone` at `now`. Runs up to four queries.
+
+    The count is fresh (not the pollers' shared answer) so that someone who has just lit a
+    candle sees it counted. After the end the names that were shared are the dated record.
+    """
+    event_zone = event.zone_for(zone)
+    state = event.state(at=now, zone=event_zone)
+    return {
+        "event": event,
+        "state": state,
+        "now": now,
+        "starts_at": event.start_in(event_zone),
+        "ends_at": event.end_in(event_zone),
+        "event_zone": event_zone,
+        "visitor_zone": zone,
+        "status": event_candle_status(event, fresh=True),
+        "your_candle": visitors_candle(event, visitor_key),
+        "names_on_record": (
+            event.candles.filter(show_name=True)[:NAMES_ON_RECORD]
+            if state == EventState.ENDED
+            else None
+        ),
+    }

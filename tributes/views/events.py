@@ -17,12 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from tributes import candles, reminders
 from tributes.calendar import event_calendar
 from tributes.candle_forms import EventCandleForm, ReminderForm, ZoneForm
-from tributes.models import CandleEvent, EventState
+from tributes.models import CandleEvent
 from tributes.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
 from tributes.zones import remember_zone, visitor_zone
-
-NAMES_ON_RECORD = 200
-
 
 # At the start time every visitor asks for the same event at once; for people who are not
 # signed in, the answer (with its memorial) is shared for this long. A memorial made private
@@ -49,35 +46,14 @@ def _visible_event(user, slug: str) -> CandleEvent:
 
 def event_detail(request, slug, *, form=None, reminder_form=None, status=200):
     event = get_visible_event(request, slug)
-    now = timezone.now()
     zone = visitor_zone(request)
-    event_zone = event.zone_for(zone)
-    starts_at = event.start_in(event_zone)
-    state = event.state(at=now, zone=event_zone)
     key = visitor_key(request) if VISITOR_COOKIE in request.COOKIES else None
-    context = {
-        "event": event,
-        "state": state,
-        "now": now,
-        "starts_at": starts_at,
-        "ends_at": event.end_in(event_zone),
-        "event_zone": event_zone,
-        "visitor_zone": zone,
-        "status": candles.event_candle_status(event, fresh=True),
-        "your_candle": candles.visitors_candle(event, key),
-        "form": form
-        or EventCandleForm(
-            initial={"for_memorial": request.GET.get("for", "")},
-            dedicate=event.memorial_id is None,
-        ),
-        "reminder_form": reminder_form or ReminderForm(),
-        "zone_form": ZoneForm(initial={"zone": zone.key, "next": request.get_full_path()}),
-        "names_on_record": (
-            event.candles.filter(show_name=True)[:NAMES_ON_RECORD]
-            if state == EventState.ENDED
-            else None
-        ),
-    }
+    context = candles.event_page(event, now=timezone.now(), zone=zone, visitor_key=key)
+    context["form"] = form or EventCandleForm(
+        initial={"for_memorial": request.GET.get("for", "")}, dedicate=event.memorial_id is None
+    )
+    context["reminder_form"] = reminder_form or ReminderForm()
+    context["zone_form"] = ZoneForm(initial={"zone": zone.key, "next": request.get_full_path()})
     return render(request, "tributes/event_detail.html", context, status=status)
 
 
