@@ -78,8 +78,8 @@ def test_at_the_start_the_family_candle_is_lit_and_a_visitor_lights_theirs(clien
     assert candle.event == event and candle.memorial == event.memorial
     assert candle.lit_at == START
     assert candle.time_zone == "Europe/London"
-    assert "Thank you. Your candle is lit" in page
-    assert "Your candle is lit. You lit it at 19:00." in page
+    assert "Thank you. Your candle is lit, and everyone on this page can see it." in page
+    assert "You lit it at 19:00." in page
     assert "1 candle lit" in page
 
 

@@ -76,13 +76,9 @@ def light_candle(request, slug):
     except candles.CandleNotLit as reason:
         messages.info(request, str(reason))
         return remember_visitor(request, redirect(event))
+    # The page itself thanks the visitor beside their candle; only a second try needs a note.
     if lit.already_lit:
         messages.info(request, _("Your candle is already lit. It is shown below."))
-    else:
-        messages.success(
-            request,
-            _("Thank you. Your candle is lit and everyone on this page can see it now."),
-        )
     return remember_visitor(request, redirect(f"{event.get_absolute_url()}#your-candle"))
 
 
