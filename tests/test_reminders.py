@@ -293,3 +293,13 @@ def test_two_real_workers_send_each_reminder_exactly_once():
     reminded = ReminderSignup.objects.exclude(email="gone@example.org")
     assert set(reminded.values_list("attempts", flat=True)) == {1}
     assert ReminderSignup.objects.get(email="gone@example.org").sent_at is None
+
+
+@pytest.mark.django_db
+def test_no_reminder_can_be_asked_for_once_the_event_has_started(client, event):
+    with time_machine.travel(START, tick=False):
+        response = _sign_up(client, event)
+        page = client.get(response.url).content.decode()
+    assert "This candle lighting has already started" in page
+    assert not ReminderSignup.objects.exists()
+    assert mail.outbox == []

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tributes import candles, reminders
 from tributes.calendar import event_calendar
 from tributes.candle_forms import EventCandleForm, ReminderForm, ZoneForm
-from tributes.models import CandleEvent
+from tributes.models import CandleEvent, EventState
 from tributes.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
 from tributes.zones import remember_zone, visitor_zone
 
@@ -134,6 +134,13 @@ def event_wave(request, slug):
 @require_POST
 def remind_me(request, slug):
     event = get_visible_event(request, slug)
+    zone = visitor_zone(request)
+    if event.state(zone=event.zone_for(zone)) != EventState.BEFORE:
+        messages.info(
+            request,
+            _("This candle lighting has already started, so there is nothing to remind you of."),
+        )
+        return redirect(event)
     form = ReminderForm(request.POST)
     if not form.is_valid():
         return event_detail(request, slug, reminder_form=form, status=400)
@@ -141,7 +148,7 @@ def remind_me(request, slug):
         event=event,
         email=form.cleaned_data["email"],
         minutes_before=form.cleaned_data["minutes_before"],
-        zone=visitor_zone(request),
+        zone=zone,
     )
     messages.success(
         request,
