@@ -307,3 +307,17 @@ def test_a_private_memorials_event_is_hidden_from_anonymous_visitors(
     url = reverse(f"tributes:{name}", args=[event.slug])
     response = client.post(url, {}) if name == "event_light" else client.get(url)
     assert response.status_code == 404
+
+
+def test_a_dedication_may_be_the_memorials_whole_address(client, memorial):
+    wave = CandleEventFactory(
+        memorial=None,
+        is_floating=True,
+        time_zone="",
+        local_date=dt.date(2026, 10, 15),
+        local_time=dt.time(19, 0),
+    )
+    address = f"https://memorial.example.org{memorial.get_absolute_url()}"
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        _light(client, wave, for_memorial=address)
+    assert Candle.objects.get().memorial == memorial

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,10 +27,11 @@ class EventCandleForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    for_memorial = forms.SlugField(
+    for_memorial = forms.CharField(
         label=_("Dedicate it to a memorial (optional)"),
         required=False,
-        help_text=_('The last part of the memorial\'s web address, for example "teddy-ashby".'),
+        max_length=300,
+        help_text=_("Paste the memorial's web address, or its last part, for example teddy-ashby."),
     )
 
     def __init__(self, *args, user=None, dedicate: bool = True, **kwargs):
@@ -42,9 +45,11 @@ class EventCandleForm(forms.Form):
         return self.cleaned_data["name"].strip()
 
     def clean_for_memorial(self) -> Memorial | None:
-        slug = self.cleaned_data["for_memorial"]
-        if not slug:
+        address = self.cleaned_data["for_memorial"].strip()
+        if not address:
             return None
+        # People paste the whole address; the memorial's slug is its last part.
+        slug = urlsplit(address).path.rstrip("/").rsplit("/", 1)[-1]
         # Only memorials this visitor may open: private ones only for their owners.
         memorial = Memorial.objects.visible_to(self.user).filter(slug=slug).first()
         if memorial is None:
