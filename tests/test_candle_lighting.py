@@ -283,7 +283,9 @@ def test_the_wave_page_shows_where_candles_are_lit_and_counts_per_zone_and_hour(
         response = client.get(reverse("tributes:event_wave", args=[wave.slug]))
     page = response.content.decode()
     assert "Wave of Light: where the wave is now" in page
-    lit_row = page[page.index('<tr class="wave-live wave-yours">') :].split("</tr>")[0]
+    lit_row = page[page.index('<tr class="wave-live table-warning wave-yours">') :].split("</tr>")[
+        0
+    ]
     assert "UTC+01:00" in lit_row and "Candles are lit" in lit_row and "(your zone)" in lit_row
     assert "Europe/London" in lit_row
     assert '<td>15 October, 10:00</td><th scope="row">Asia/Tokyo</th><td>3</td>' in page

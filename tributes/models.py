@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from tributes.zones import is_place_zone
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -585,7 +587,7 @@ def zones_by_offset(wall: dt.datetime) -> dict[dt.timedelta, tuple[str, ...]]:
     """
     by_offset: dict[dt.timedelta, list[str]] = {}
     for name in sorted(zoneinfo.available_timezones()):
-        if "/" not in name or name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")):
+        if not is_place_zone(name):
             continue
         offset = wall.replace(tzinfo=zoneinfo.ZoneInfo(name)).utcoffset()
         by_offset.setdefault(offset, []).append(name)

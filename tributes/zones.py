@@ -21,14 +21,28 @@ def known_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+REGIONS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+
+
+def is_place_zone(name: str) -> bool:
+    """A Region/City zone a person would recognise (not Etc/GMT+5, US/Eastern or posix/...)."""
+    return name.startswith(REGIONS)
+
+
 @functools.cache
 def zone_choices() -> list[tuple[str, str]]:
-    """Zones a person would recognise (Region/City), for the zone chooser."""
-    names = sorted(
-        name
-        for name in known_zones()
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
-    )
+    """Zones a person would recognise, for the zone chooser."""
+    names = sorted(name for name in known_zones() if is_place_zone(name))
     return [(name, name.replace("_", " ")) for name in names]
 
 
