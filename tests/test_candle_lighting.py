@@ -255,6 +255,7 @@ def test_the_zone_chooser_remembers_the_zone_in_a_cookie(client, event):
     assert response.status_code == 302
     assert response.url == event.get_absolute_url()
     assert response.cookies["tz"].value == "Asia/Tokyo"
+    assert response.cookies["tz_chosen"].value == "1"
 
 
 def test_the_zone_chooser_never_redirects_elsewhere(client):

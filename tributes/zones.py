@@ -13,6 +13,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 ZONE_COOKIE = "tz"
+# Set when the visitor picked a zone themselves: their choice beats the browser's.
+ZONE_CHOSEN_COOKIE = "tz_chosen"
 ZONE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
@@ -56,11 +58,13 @@ def visitor_zone(request: HttpRequest) -> zoneinfo.ZoneInfo:
 
 
 def remember_zone(response: HttpResponse, name: str) -> HttpResponse:
-    response.set_cookie(
-        ZONE_COOKIE,
-        name,
-        max_age=ZONE_COOKIE_MAX_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        samesite="Lax",
-    )
+    """Remember a zone the visitor chose; the page's script then no longer replaces it."""
+    for cookie, value in [(ZONE_COOKIE, name), (ZONE_CHOSEN_COOKIE, "1")]:
+        response.set_cookie(
+            cookie,
+            value,
+            max_age=ZONE_COOKIE_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            samesite="Lax",
+        )
     return response

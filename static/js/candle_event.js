@@ -18,6 +18,8 @@
   function now() { return Date.now() + clockSkew; }
 
   function rememberBrowserZone() {
+    // A zone the visitor picked in the chooser stays; otherwise the browser's own is used.
+    if (/(?:^|; )tz_chosen=1/.test(document.cookie)) { return; }
     var zone;
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
     if (!zone) { return; }
@@ -35,11 +37,17 @@
     var chooser = document.querySelector("[data-zone-chooser] select");
     if (chooser) { chooser.value = zone; }
     document.querySelectorAll("[data-local-zone]").forEach(function (el) { el.textContent = zone; });
+    // The same form as the server writes: "15 October 2026, 19:00".
+    var format = new Intl.DateTimeFormat("en-GB", {
+      day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
+      hourCycle: "h23", timeZone: zone
+    });
     document.querySelectorAll("[data-local-time]").forEach(function (el) {
-      var when = new Date(el.dataset.localTime);
-      el.textContent = when.toLocaleString("en-GB", {
-        day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: zone
+      var parts = {};
+      format.formatToParts(new Date(el.dataset.localTime)).forEach(function (part) {
+        parts[part.type] = part.value;
       });
+      el.textContent = parts.day + " " + parts.month + " " + parts.year + ", " + parts.hour + ":" + parts.minute;
     });
   }
 

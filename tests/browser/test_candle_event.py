@@ -141,3 +141,27 @@ def test_without_javascript_a_visitor_chooses_a_zone_and_lights_a_candle(browser
         page.get_by_role("link", name="See where the wave of light is now").click()
         expect(page.get_by_role("cell", name="Asia/Tokyo")).to_be_visible()
     context.close()
+
+
+def test_the_browsers_zone_is_used_until_the_visitor_chooses_another(browser: Browser, site):
+    event = CandleEventFactory(
+        memorial=MemorialFactory(name="Teddy Ashby", slug="teddy-ashby"),
+        local_date=dt.date(2026, 10, 15),
+        local_time=dt.time(19, 0),
+        time_zone="Europe/London",
+    )
+    context = browser.new_context(timezone_id="America/New_York")
+    page = context.new_page()
+    with time_machine.travel(START - dt.timedelta(days=1)):
+        page.goto(site + event.get_absolute_url())
+        expect(page.locator("[data-local-zone]")).to_have_text("America/New_York")
+        expect(page.locator("[data-local-time]")).to_have_text("15 October 2026, 14:00")
+        # The server heard it too: the next page is made in the browser's zone.
+        page.reload()
+        expect(page.get_by_label("Your time zone")).to_have_value("America/New_York")
+
+        page.get_by_label("Your time zone").select_option("Asia/Tokyo")
+        page.get_by_role("button", name="Use this time zone").click()
+        expect(page.locator("[data-local-zone]")).to_have_text("Asia/Tokyo")
+        expect(page.locator("[data-local-time]")).to_have_text("16 October 2026, 03:00")
+    context.close()
