@@ -68,7 +68,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "memorial.urls"
+# Benchmarks select an extra urlconf (bench/bench_urls.py); the site itself never does.
+ROOT_URLCONF = env.str("ROOT_URLCONF", "memorial.urls")
 WSGI_APPLICATION = "memorial.wsgi.application"
 
 TEMPLATES = [
@@ -285,6 +286,8 @@ RATE_LIMITS = {
     "love": {"visitor": "60/10m", "client": "600/10m"},
     "candle": {"visitor": "5/10m", "client": "600/m", "memorial": "3000/m"},
     "reminder": {"visitor": "5/h", "client": "60/h", "email": "3/d"},
+    # Confirming, unsubscribing and choosing a time zone: cheap, but not to be hammered.
+    "preference": {"visitor": "60/10m", "client": "600/10m"},
     # Admin sign-in from one address whatever the username (axes locks one username at a time).
     "login": {"client": "30/10m"},
 }

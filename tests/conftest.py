@@ -46,3 +46,11 @@ def private_memorial(owner):
     return MemorialFactory(
         name="Private Person", slug="private-person", visibility=Visibility.PRIVATE, owners=[owner]
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Candle pages share short-lived answers through the cache; no test may see another's.
+    from django.core.cache import cache
+
+    cache.clear()

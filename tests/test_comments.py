@@ -140,7 +140,7 @@ def test_love_is_never_stored_with_the_visitors_cookie_value(client, memorial):
 def test_published_comments_stay_flat_in_queries(client, memorial, django_assert_num_queries):
     tribute = TributeFactory(memorial=memorial)
     CommentFactory.create_batch(2, tribute=tribute)
-    with django_assert_num_queries(6) as few:
+    with django_assert_num_queries(7) as few:
         client.get(memorial.get_absolute_url())
     for extra in TributeFactory.create_batch(4, memorial=memorial):
         CommentFactory.create_batch(3, tribute=extra)

@@ -24,6 +24,7 @@ from tributes.models import (
     ModerationDecision,
     Photo,
     RejectionReason,
+    ReminderSignup,
     Status,
     Tribute,
 )
@@ -499,6 +500,46 @@ class CandleEventAdmin(MemorialScopedAdmin):
     list_select_related = ["memorial"]
     raw_id_fields = ["memorial"]
     readonly_fields = ["starts_at", "ends_at", "created_by"]
+
+    def get_exclude(self, request, obj=None):
+        # Site-wide and floating events are for site moderators; families add events to a memorial.
+        if is_site_moderator(request.user):
+            return super().get_exclude(request, obj)
+        return ["is_floating"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not is_site_moderator(request.user):
+            form.base_fields["memorial"].required = True
+        # An empty web address is made from the title and date when the event is saved.
+        form.base_fields["slug"].required = False
+        form.base_fields["time_zone"].help_text = _(
+            "Empty means the memorial's time zone (or the site's for a site-wide event)."
+        )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReminderSignup)
+class ReminderSignupAdmin(MemorialScopedAdmin):
+    memorial_lookup = "event__memorial"
+    family_moderated_only = False
+    list_display = [
+        "email",
+        "event",
+        "minutes_before",
+        "confirmed_at",
+        "sent_at",
+        "unsubscribed_at",
+    ]
+    list_filter = ["confirmed_at", "sent_at"]
+    search_fields = ["email", "event__title"]
+    list_select_related = ["event"]
+    readonly_fields = ["event", "email", "time_zone", "created_at", "sent_at", "attempts"]
 
 
 @admin.register(Candle)

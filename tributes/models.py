@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 import zoneinfo
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from tributes import security_log
+from tributes.zones import is_place_zone
 
 
 def validate_time_zone(value: str) -> None:
@@ -437,9 +440,13 @@ class CandleEventQuerySet(models.QuerySet):
         return self.filter(memorial__isnull=True)
 
     def upcoming(self, *, now: dt.datetime | None = None) -> CandleEventQuerySet:
-        """Fixed events that have not ended yet, and every floating event (they recur yearly)."""
+        """Fixed events that have not ended yet, and floating events not yet over everywhere.
+
+        A floating event ends last at UTC-12, so its local date may be up to two days behind UTC.
+        """
         now = now or timezone.now()
-        return self.filter(Q(is_floating=True) | Q(ends_at__gt=now))
+        floating = Q(is_floating=True, local_date__gte=now.date() - dt.timedelta(days=2))
+        return self.filter(floating | Q(ends_at__gt=now))
 
     def visible_to(self, user) -> CandleEventQuerySet:
         return self.filter(
@@ -519,12 +526,7 @@ class CandleEvent(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = self.unique_slug()
-        if self.is_floating:
-            self.time_zone = ""
-            self.starts_at = self.ends_at = None
-        else:
-            self.starts_at = self.start_in(self.zone)
-            self.ends_at = self.starts_at + self.duration
+        self.derive_instants()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -532,7 +534,7 @@ class CandleEvent(models.Model):
 
     def clean(self) -> None:
         if self.is_floating:
-            self.time_zone = ""
+            self.derive_instants()
             return
         if not self.time_zone:
             self.time_zone = self.memorial.time_zone if self.memorial_id else settings.TIME_ZONE
@@ -540,9 +542,23 @@ class CandleEvent(models.Model):
             validate_time_zone(self.time_zone)
         except ValidationError as error:
             raise ValidationError({"time_zone": error.messages}) from error
+        if self.local_date is None or self.local_time is None or self.duration is None:
+            return
+        # Constraint validation (after clean) checks the derived instants, so derive them now.
+        self.derive_instants()
         problem = wall_time_problem(self.local_start, zoneinfo.ZoneInfo(self.time_zone))
         if problem:
             raise ValidationError({"local_time": problem})
+
+    def derive_instants(self) -> None:
+        """Set starts_at and ends_at (UTC) from the wall time and zone; none when floating."""
+        if self.is_floating:
+            self.time_zone = ""
+            self.starts_at = self.ends_at = None
+        else:
+            self.__dict__.pop("zone", None)
+            self.starts_at = self.start_in(self.zone)
+            self.ends_at = self.starts_at + self.duration
 
     @property
     def local_start(self) -> dt.datetime:
@@ -564,6 +580,96 @@ class CandleEvent(models.Model):
     def start_in(self, zone: zoneinfo.ZoneInfo) -> dt.datetime:
         """The aware start instant in `zone` (for a fixed event, always its own zone)."""
         return self.local_start.replace(tzinfo=self.zone or zone)
+
+    def end_in(self, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+        return self.start_in(zone) + self.duration
+
+    def state(self, *, at: dt.datetime | None = None, zone: zoneinfo.ZoneInfo | None = None) -> str:
+        """Before, live or ended at the instant `at`, for a visitor in `zone`.
+
+        Decided from the clock alone, so the family's candle is lit at exactly the start time
+        whether or not any background job has run. Instants are compared in UTC.
+        """
+        at = at or timezone.now()
+        zone = zone or zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        if at < self.start_in(zone):
+            return EventState.BEFORE
+        if at < self.end_in(zone):
+            return EventState.LIVE
+        return EventState.ENDED
+
+    def is_live(
+        self, *, at: dt.datetime | None = None, zone: zoneinfo.ZoneInfo | None = None
+    ) -> bool:
+        return self.state(at=at, zone=zone) == EventState.LIVE
+
+    def family_candle_is_lit(
+        self, *, at: dt.datetime | None = None, zone: zoneinfo.ZoneInfo | None = None
+    ) -> bool:
+        return self.state(at=at, zone=zone) != EventState.BEFORE
+
+    def zone_for(self, visitor_zone: zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
+        """The zone that decides this event's instant for a visitor: its own unless floating."""
+        return self.zone or visitor_zone
+
+    def wave(self, *, at: dt.datetime | None = None) -> list[WaveZone]:
+        """For a floating event: every UTC offset in use that day, east to west, with its state.
+
+        Each entry lists the zone names sharing that offset at the event's local start.
+        """
+        at = at or timezone.now()
+        by_offset = zones_by_offset(self.local_start)
+        wave = []
+        for offset in sorted(by_offset, reverse=True):
+            names = list(by_offset[offset])
+            state = self.state(at=at, zone=zoneinfo.ZoneInfo(names[0]))
+            wave.append(WaveZone(offset=offset, zone_names=names, state=state))
+        return wave
+
+
+@functools.lru_cache(maxsize=16)
+def zones_by_offset(wall: dt.datetime) -> dict[dt.timedelta, tuple[str, ...]]:
+    """Region/City zone names grouped by their UTC offset at the wall time `wall`.
+
+    Cached: it looks at every zone (about 30 ms) and a floating event asks with the same time.
+    """
+    by_offset: dict[dt.timedelta, list[str]] = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        if not is_place_zone(name):
+            continue
+        offset = wall.replace(tzinfo=zoneinfo.ZoneInfo(name)).utcoffset()
+        by_offset.setdefault(offset, []).append(name)
+    return {offset: tuple(names) for offset, names in by_offset.items()}
+
+
+class EventState(models.TextChoices):
+    BEFORE = "before", _("Not started yet")
+    LIVE = "live", _("Candles are being lit now")
+    ENDED = "ended", _("Ended")
+
+
+@dataclass(frozen=True)
+class WaveZone:
+    offset: dt.timedelta
+    zone_names: list[str]
+    state: str
+
+    @property
+    def offset_label(self) -> str:
+        minutes = int(self.offset.total_seconds()) // 60
+        sign = "+" if minutes >= 0 else "-"
+        hours, minutes = divmod(abs(minutes), 60)
+        return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+    @property
+    def is_lit(self) -> bool:
+        return self.state == EventState.LIVE
+
+    def places(self, *, first: str = "", count: int = 6) -> list[str]:
+        """A few of the zone names, with `first` (the visitor's zone) leading when it is here."""
+        others = [name for name in self.zone_names if name != first]
+        leading = [first] if first in self.zone_names else []
+        return [name.replace("_", " ") for name in (leading + others)[:count]]
 
 
 def wall_time_problem(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
@@ -824,3 +930,81 @@ def _delete_photo_files(sender, instance: Photo, **kwargs) -> None:
 def _delete_tribute_photo(sender, instance: Tribute, **kwargs) -> None:
     if instance.photo_id:
         Photo.objects.filter(pk=instance.photo_id).delete()
+
+
+class BurnTime(models.TextChoices):
+    """How long a candle lit on a memorial page burns."""
+
+    HOUR = "hour", _("An hour")
+    DAY = "day", _("A day")
+    WEEK = "week", _("A week")
+    YEAR = "year", _("A year")
+    ALWAYS = "always", _("Always")
+
+    def burns_until(self, lit_at: dt.datetime) -> dt.datetime | None:
+        lengths = {
+            "hour": dt.timedelta(hours=1),
+            "day": dt.timedelta(days=1),
+            "week": dt.timedelta(weeks=1),
+            "year": dt.timedelta(days=365),
+        }
+        return lit_at + lengths[self.value] if self.value in lengths else None
+
+
+class ReminderQuerySet(models.QuerySet):
+    def active(self) -> ReminderQuerySet:
+        """Confirmed and not unsubscribed: the only reminders that may ever be sent."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
+class ReminderSignup(models.Model):
+    """A visitor's wish to be emailed before an event starts (double opt-in).
+
+    Only a SHA-256 of the confirmation token is kept; unsubscribe links are signed instead, so
+    that the worker can put one in every reminder without storing a usable secret.
+    """
+
+    class Before(models.IntegerChoices):
+        FIFTEEN_MINUTES = 15, _("15 minutes before")
+        ONE_HOUR = 60, _("an hour before")
+        ONE_DAY = 1440, _("a day before")
+
+    event = models.ForeignKey(CandleEvent, on_delete=models.CASCADE, related_name="reminders")
+    email = models.EmailField(_("your email"))
+    minutes_before = models.PositiveIntegerField(
+        _("remind me"), choices=Before, default=Before.ONE_HOUR
+    )
+    # The visitor's zone: it decides the instant of a floating event for them.
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    confirm_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the one worker that claims the send; cleared again if sending fails.
+    sending_since = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # Signing up twice for one event updates the one reminder instead of sending two.
+            models.UniqueConstraint(fields=["event", "email"], name="one_reminder_per_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} for {self.event}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return self.event.start_in(self.event.zone_for(self.zone))
+
+    @property
+    def remind_at(self) -> dt.datetime:
+        return self.starts_at - dt.timedelta(minutes=self.minutes_before)

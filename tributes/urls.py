@@ -3,7 +3,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from tributes.sitemaps import MemorialSitemap
-from tributes.views import events, memorials, photos, site_files, tributes
+from tributes.views import candles, events, memorials, photos, site_files, tributes
 
 app_name = "tributes"
 
@@ -40,4 +40,21 @@ urlpatterns = [
         {"sitemaps": {"memorials": MemorialSitemap}},
         name="sitemap",
     ),
+    path(
+        "memorials/<slug:slug>/candles/light/",
+        candles.light_memorial_candle,
+        name="memorial_candle_light",
+    ),
+    path("candles/<slug:slug>/light/", events.light_candle, name="event_light"),
+    path("candles/<slug:slug>/status.json", events.event_status, name="event_status"),
+    path("candles/<slug:slug>/calendar.ics", events.event_ics, name="event_ics"),
+    path("candles/<slug:slug>/wave/", events.event_wave, name="event_wave"),
+    path("candles/<slug:slug>/remind/", events.remind_me, name="event_remind"),
+    path("reminders/confirm/<str:token>/", events.reminder_confirm, name="reminder_confirm"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        events.reminder_unsubscribe,
+        name="reminder_unsubscribe",
+    ),
+    path("time-zone/", events.choose_zone, name="choose_zone"),
 ]

@@ -1,12 +1,218 @@
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+"""Candle events: the event page, lighting a candle, the live count, calendar file, the wave."""
 
-from tributes.models import CandleEvent
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Count
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from tributes import candles, reminders
+from tributes.calendar import event_calendar
+from tributes.candle_forms import EventCandleForm, ReminderForm, ZoneForm
+from tributes.models import CandleEvent, EventState
+from tributes.ratelimits import rate_limited
+from tributes.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
+from tributes.zones import remember_zone, visitor_zone
+
+# At the start time every visitor asks for the same event at once; for people who are not
+# signed in, the answer (with its memorial) is shared for this long. A memorial made private
+# therefore hides its events from visitors within two seconds.
+VISITOR_EVENT_CACHE_SECONDS = 2
+
+
+def get_visible_event(request, slug: str) -> CandleEvent:
+    """The event at `slug`, or 404 when it belongs to a private memorial the visitor may not see."""
+    if request.user.is_authenticated:
+        return _visible_event(request.user, slug)
+    key = f"candles:visitor-event:{slug}"
+    event = cache.get(key)
+    if event is None:
+        event = _visible_event(request.user, slug)
+        cache.set(key, event, VISITOR_EVENT_CACHE_SECONDS)
+    return event
+
+
+def _visible_event(user, slug: str) -> CandleEvent:
+    events = CandleEvent.objects.visible_to(user).select_related("memorial")
+    return get_object_or_404(events, slug=slug)
 
 
 @require_safe
 def event_detail(request, slug):
-    event = get_object_or_404(
-        CandleEvent.objects.visible_to(request.user).select_related("memorial"), slug=slug
+    return _event_page(request, slug)
+
+
+def _event_page(request, slug, *, form=None, reminder_form=None, status=200):
+    event = get_visible_event(request, slug)
+    zone = visitor_zone(request)
+    key = visitor_key(request) if VISITOR_COOKIE in request.COOKIES else None
+    context = candles.event_page(event, now=timezone.now(), zone=zone, visitor_key=key)
+    context["form"] = form or EventCandleForm(
+        initial={"for_memorial": request.GET.get("for", "")}, dedicate=event.memorial_id is None
     )
-    return render(request, "tributes/event_detail.html", {"event": event})
+    context["reminder_form"] = reminder_form or ReminderForm()
+    context["zone_form"] = ZoneForm(initial={"zone": zone.key, "next": request.get_full_path()})
+    return render(request, "tributes/event_detail.html", context, status=status)
+
+
+@rate_limited("candle", memorial_kwarg="slug", form=EventCandleForm)
+@require_POST
+def light_candle(request, slug):
+    event = get_visible_event(request, slug)
+    form = EventCandleForm(request.POST, user=request.user, dedicate=event.memorial_id is None)
+    if not form.is_valid():
+        return _event_page(request, slug, form=form, status=400)
+    try:
+        lit = candles.light_event_candle(
+            event=event,
+            visitor_key=visitor_key(request),
+            visitor_zone=visitor_zone(request),
+            name=form.cleaned_data["name"],
+            message=form.cleaned_data["message"],
+            show_name=form.cleaned_data["show_name"],
+            dedicated_to=form.cleaned_data.get("for_memorial"),
+        )
+    except candles.CandleNotLit as reason:
+        messages.info(request, str(reason))
+        return remember_visitor(request, redirect(event))
+    # The page itself thanks the visitor beside their candle; only a second try needs a note.
+    if lit.already_lit:
+        messages.info(request, _("Your candle is already lit. It is shown below."))
+    return remember_visitor(request, redirect(f"{event.get_absolute_url()}#your-candle"))
+
+
+@require_GET
+def event_status(request, slug):
+    """What the page's script polls: state, count and newest candles. Cheap: see candles.py."""
+    event = get_visible_event(request, slug)
+    zone = event.zone_for(visitor_zone(request))
+    status = candles.event_candle_status(event)
+    payload = {
+        **status,
+        "state": event.state(zone=zone),
+        "count_text": ngettext("%(count)s candle lit", "%(count)s candles lit", status["count"])
+        % {"count": status["count"]},
+    }
+    response = JsonResponse(payload)
+    response["Cache-Control"] = "private, max-age=2"
+    return response
+
+
+@require_GET
+def event_ics(request, slug):
+    event = get_visible_event(request, slug)
+    response = HttpResponse(event_calendar(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+@require_GET
+def event_wave(request, slug):
+    event = get_visible_event(request, slug)
+    if not event.is_floating:
+        return redirect(event)
+    zone = visitor_zone(request)
+    per_zone = event.candles.values("time_zone").annotate(candles=Count("pk")).order_by("-candles")
+    context = {
+        "event": event,
+        "wave": [
+            {
+                "row": row,
+                "places": row.places(first=zone.key),
+                "more": max(len(row.zone_names) - 6, 0),
+            }
+            for row in event.wave()
+        ],
+        "per_zone": per_zone,
+        "per_zone_and_hour": candles.candles_per_zone_and_hour(event),
+        "visitor_zone": zone,
+    }
+    return render(request, "tributes/event_wave.html", context)
+
+
+@rate_limited("reminder", email_field="email", form=ReminderForm)
+@require_POST
+def remind_me(request, slug):
+    event = get_visible_event(request, slug)
+    zone = visitor_zone(request)
+    if event.state(zone=event.zone_for(zone)) != EventState.BEFORE:
+        messages.info(
+            request,
+            _("This candle lighting has already started, so there is nothing to remind you of."),
+        )
+        return redirect(event)
+    form = ReminderForm(request.POST)
+    if not form.is_valid():
+        return _event_page(request, slug, reminder_form=form, status=400)
+    reminders.sign_up(
+        event=event,
+        email=form.cleaned_data["email"],
+        minutes_before=form.cleaned_data["minutes_before"],
+        zone=zone,
+    )
+    messages.success(
+        request,
+        _(
+            "Thank you. We have emailed you a link: open it to confirm, and we will remind you "
+            "before the start. Without confirmation we will not email you again."
+        ),
+    )
+    return redirect(event)
+
+
+@rate_limited("preference")
+@require_http_methods(["GET", "POST"])
+def reminder_confirm(request, token):
+    """GET shows a button (mail scanners open links); POST confirms."""
+    if reminders.signup_for_confirm_token(token) is None:
+        return render(request, "tributes/reminder_confirm.html", {"failed": True}, status=404)
+    if request.method == "POST":
+        signup = reminders.confirm(token)
+        messages.success(
+            request, _("Your reminder is confirmed. We will email you once, before the start.")
+        )
+        return redirect(signup.event)
+    return render(request, "tributes/reminder_confirm.html", {"token": token})
+
+
+# Mail clients send the one-click POST without a form token; the signed link itself is the proof.
+@csrf_exempt
+@rate_limited("preference")
+@require_http_methods(["GET", "POST"])
+def reminder_unsubscribe(request, token):
+    """GET shows a button; POST unsubscribes (mail clients POST here for one-click, RFC 8058)."""
+    signup = reminders.signup_for_unsubscribe_token(token)
+    if signup is None:
+        return render(request, "tributes/reminder_unsubscribe.html", {"unknown": True}, status=404)
+    if request.method == "POST":
+        reminders.unsubscribe(signup)
+        return render(
+            request, "tributes/reminder_unsubscribe.html", {"done": True, "signup": signup}
+        )
+    return render(request, "tributes/reminder_unsubscribe.html", {"signup": signup, "token": token})
+
+
+@rate_limited("preference")
+@require_POST
+def choose_zone(request):
+    form = ZoneForm(request.POST)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if form.is_valid():
+        remember_zone(response, form.cleaned_data["zone"])
+    return response

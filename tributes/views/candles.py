@@ -1,0 +1,35 @@
+"""Candles lit on a memorial page at any time."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tributes import candles
+from tributes.access import get_visible_memorial
+from tributes.candle_forms import MemorialCandleForm
+from tributes.models import BurnTime
+from tributes.ratelimits import rate_limited
+from tributes.visitors import remember_visitor, visitor_key
+
+
+@rate_limited("candle", memorial_kwarg="slug", form=MemorialCandleForm)
+@require_POST
+def light_memorial_candle(request, slug):
+    memorial = get_visible_memorial(request, slug)
+    form = MemorialCandleForm(request.POST)
+    if not form.is_valid():
+        context = {"memorial": memorial, "form": form}
+        return render(request, "tributes/memorial_candle_form.html", context, status=400)
+    candles.light_memorial_candle(
+        memorial=memorial,
+        visitor_key=visitor_key(request),
+        name=form.cleaned_data["name"],
+        message=form.cleaned_data["message"],
+        show_name=form.cleaned_data["show_name"],
+        burn_time=BurnTime(form.cleaned_data["burn_time"]),
+    )
+    messages.success(request, _("Thank you. Your candle is lit on this page."))
+    return remember_visitor(request, redirect(f"{memorial.get_absolute_url()}#candles"))
