@@ -7,11 +7,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from tributes import family_data, moderation
+from tributes import admin_queue, family_data, moderation
 from tributes.admin_scoping import MemorialScopedAdmin, is_site_moderator
 from tributes.images import PhotoField, admin_thumbnail, save_photo
 from tributes.models import (
@@ -259,6 +259,8 @@ class ModerationAdmin(MemorialScopedAdmin):
         "updated_at",
     ]
     change_form_template = "admin/tributes/moderated_change_form.html"
+    # Each list links to the moderation queue, where tributes and comments are read together.
+    change_list_template = "admin/tributes/moderated_change_list.html"
 
     class Media:
         css = {"all": ["css/admin_moderation.css"]}
@@ -423,6 +425,17 @@ class TributeAdmin(ModerationAdmin):
         "love_count",
     ]
     inlines = [TributeDecisionInline]
+
+    def get_urls(self):
+        # The moderation queue of tributes and comments together (tributes/admin_queue.py).
+        queue = self.admin_site.admin_view(self.moderation_queue_view)
+        return [
+            path("queue/", queue, name="tributes_moderation_queue"),
+            *super().get_urls(),
+        ]
+
+    def moderation_queue_view(self, request):
+        return admin_queue.moderation_queue(request, admin_site=self.admin_site)
 
     @admin.display(description=_("Photo"))
     def thumbnail(self, tribute: Tribute):

@@ -302,6 +302,9 @@ class Moderated(models.Model):
     idempotency_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Why it was held for a moderator, as codes (tributes/spam.py HOLD_REASONS, or "edited"):
+    # shown in the moderation queue, never to the author.
+    hold_reasons = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         abstract = True

@@ -161,6 +161,9 @@ def _create(
     if hold_reasons and item.is_published and item.moderated_by is None:
         # Published at once by the memorial's mode, but something in it needs a moderator's eyes.
         item.status = Status.PENDING
+    if hold_reasons and item.moderated_by is None:
+        # Kept so that the moderation queue can say why it waits.
+        item.hold_reasons = list(hold_reasons)
     if _is_key_taken(item, submission_key):
         submission_key = tokens.new_submission_key()
     token = tokens.edit_token(submission_key)
@@ -302,7 +305,9 @@ def edit_item(item: Item, **changes: str) -> bool:
         if memorial.moderation_mode in HELD_MODES:
             item.status = Status.PENDING
         item.moderated_by, item.moderated_at = None, None
-        fields += ["status", "moderated_by", "moderated_at"]
+        if "edited" not in item.hold_reasons:
+            item.hold_reasons = [*item.hold_reasons, "edited"]
+        fields += ["status", "moderated_by", "moderated_at", "hold_reasons"]
     item.full_clean(exclude=["idempotency_key", "edit_token_hash"])
     item.save(update_fields=fields)
     if _needs_a_moderator(item):

@@ -54,6 +54,11 @@ CSP_PAGES = [
     CheckedPage(
         "admin new event form", lambda o: reverse("admin:tributes_candleevent_add"), logged_in=True
     ),
+    CheckedPage(
+        "admin moderation queue",
+        lambda o: reverse("admin:tributes_moderation_queue"),
+        logged_in=True,
+    ),
 ] + [
     CheckedPage(
         f"admin {model._meta.label} list",
@@ -164,6 +169,8 @@ def test_no_xss_vector_ever_opens_a_dialog(browser, site):
         page.goto(site + reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
         page.wait_for_load_state("load")
     page.goto(site + reverse("admin:tributes_memorial_change", args=[objects["memorial"].pk]))
+    page.wait_for_load_state("load")
+    page.goto(site + reverse("admin:tributes_moderation_queue"))
     page.wait_for_load_state("load")
     context.close()
     assert dialogs == []

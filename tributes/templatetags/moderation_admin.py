@@ -21,4 +21,7 @@ def moderation_queue(context) -> dict:
     return {
         "tributes": tributes.count() if user.has_perm("tributes.view_tribute") else None,
         "comments": comments.count() if user.has_perm("tributes.view_comment") else None,
+        # The moderation queue (tributes/admin_queue.py) is for those who may decide.
+        "can_moderate": user.has_perm("tributes.change_tribute")
+        or user.has_perm("tributes.change_comment"),
     }

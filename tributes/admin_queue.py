@@ -1,0 +1,240 @@
+"""One moderation queue in the admin: tributes and comments to read, together, oldest first.
+
+The page lists what waits for approval (and what went up at once and waits to be read) on the
+memorials the person may moderate (tributes/admin_scoping.py), and applies bulk decisions through
+the same functions as the admin actions (tributes/moderation.py). It is served by TributeAdmin's
+`get_urls`, so the admin site's login, staff check and CSRF protection wrap it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import CharField, Q, QuerySet, Value
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from tributes import moderation, spam
+from tributes.admin_scoping import memorials_in_scope
+from tributes.images import admin_thumbnail
+from tributes.models import Comment, ModerationMode, RejectionReason, Status, Tribute
+
+PER_PAGE = 50
+TO_READ = Q(status=Status.PENDING) | Q(status=Status.APPROVED, moderated_at__isnull=True)
+DECISIONS = ("approve", "reject", "spam")
+
+
+@dataclass(frozen=True)
+class Queue:
+    """What this person may read and decide: None for a kind they have no permission for."""
+
+    tributes: QuerySet[Tribute] | None
+    comments: QuerySet[Comment] | None
+
+
+def queue_for(user) -> Queue:
+    """The tributes and comments `user` may moderate now, scoped to their memorials.
+
+    Needs change permission: viewing alone is not moderating. Makes no query by itself.
+    """
+    memorials = memorials_in_scope(user, family_moderated_only=True)
+    tributes = comments = None
+    if user.has_perm("tributes.change_tribute"):
+        tributes = Tribute.objects.filter(TO_READ)
+        if memorials is not None:
+            tributes = tributes.filter(memorial__in=memorials.values("pk"))
+    if user.has_perm("tributes.change_comment"):
+        comments = Comment.objects.filter(TO_READ)
+        if memorials is not None:
+            comments = comments.filter(tribute__memorial__in=memorials.values("pk"))
+    return Queue(tributes, comments)
+
+
+@dataclass
+class Row:
+    kind: str
+    item: Tribute | Comment
+    thumbnail: str = field(default="")
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.item.pk}"
+
+    @property
+    def memorial(self):
+        return self.item.memorial if self.kind == "tribute" else self.item.tribute.memorial
+
+    @property
+    def text(self) -> str:
+        return self.item.message if self.kind == "tribute" else self.item.body
+
+    @property
+    def held_because(self) -> list[str]:
+        """Why it waits, in a moderator's words, from what is known about it."""
+        item = self.item
+        reasons = [str(_describe(code)) for code in item.hold_reasons]
+        if item.status == Status.APPROVED:
+            reasons.append(_("Published at once by the memorial's setting; not yet read."))
+        elif item.moderated_at is not None:
+            reasons.append(_("Put back in the queue by a moderator."))
+        elif not item.hold_reasons:
+            mode = self.memorial.moderation_mode
+            if mode == ModerationMode.ALL_HELD:
+                reasons.append(_("Everything on this memorial waits for approval."))
+            elif mode == ModerationMode.FIRST_TIME_HELD:
+                reasons.append(_("A first post from this writer on this memorial."))
+        return reasons
+
+
+def _describe(code: str) -> str:
+    if code == "edited":
+        return _("Its author changed the words after it was published.")
+    return spam.HOLD_REASONS.get(code, code)
+
+
+def _entries(queue: Queue) -> QuerySet | None:
+    """(created_at, kind, pk) of every item in the queue, oldest first, as one UNION query."""
+    parts = [
+        items.order_by()
+        .annotate(kind=Value(kind, output_field=CharField()))
+        .values_list("created_at", "kind", "pk")
+        for kind, items in (("tribute", queue.tributes), ("comment", queue.comments))
+        if items is not None
+    ]
+    if not parts:
+        return None
+    entries = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return entries.order_by("created_at", "kind", "pk")
+
+
+def _rows(entries: list[tuple]) -> list[Row]:
+    """The page's items, fetched in two queries whatever their number."""
+    ids = {"tribute": [], "comment": []}
+    for _created, kind, pk in entries:
+        ids[kind].append(pk)
+    found = {
+        "tribute": Tribute.objects.select_related("memorial", "photo").in_bulk(ids["tribute"]),
+        "comment": Comment.objects.select_related("tribute__memorial").in_bulk(ids["comment"]),
+    }
+    rows = []
+    for _created, kind, pk in entries:
+        item = found[kind].get(pk)
+        # An item its author deleted a moment ago is simply left out.
+        if item is not None:
+            thumbnail = admin_thumbnail(item.photo) if kind == "tribute" else ""
+            rows.append(Row(kind, item, thumbnail))
+    return rows
+
+
+def _selected(request: HttpRequest) -> dict[str, set[int]]:
+    chosen: dict[str, set[int]] = {"tribute": set(), "comment": set()}
+    for key in request.POST.getlist("item"):
+        kind, _sep, pk = key.partition("-")
+        if kind in chosen and pk.isdigit() and len(pk) < 12:
+            chosen[kind].add(int(pk))
+    return chosen
+
+
+def _kinds(tributes: int, comments: int) -> str:
+    parts = []
+    if tributes:
+        parts.append(ngettext("%(n)d tribute", "%(n)d tributes", tributes) % {"n": tributes})
+    if comments:
+        parts.append(ngettext("%(n)d comment", "%(n)d comments", comments) % {"n": comments})
+    return _(" and ").join(parts)
+
+
+def _decide(request: HttpRequest, queue: Queue, chosen: dict[str, set[int]]) -> str:
+    """Apply the decision to every chosen item still in this person's queue; say what was done.
+
+    Items outside the queue (another memorial, or decided by someone else meanwhile) are left
+    exactly as they are.
+    """
+    decision = request.POST["decision"]
+    reason = request.POST.get("reason", "")
+    user = request.user
+    decide = {
+        "approve": lambda item: moderation.approve(item, by=user),
+        "reject": lambda item: moderation.reject(item, by=user, reason=reason),
+        "spam": lambda item: moderation.mark_spam(item, by=user),
+    }[decision]
+    done = {"tribute": 0, "comment": 0}
+    for kind, items in (("tribute", queue.tributes), ("comment", queue.comments)):
+        if items is None or not chosen[kind]:
+            continue
+        if kind == "comment":
+            items = items.select_related("tribute__memorial")
+        else:
+            items = items.select_related("memorial")
+        for item in items.filter(pk__in=chosen[kind]).order_by("created_at"):
+            try:
+                decide(item)
+            except ObjectDoesNotExist:
+                # Its author deleted it while the moderator was reading the list.
+                continue
+            done[kind] += 1
+    count = done["tribute"] + done["comment"]
+    if not count:
+        return ""
+    what = _kinds(done["tribute"], done["comment"])
+    if decision == "approve":
+        return _("Approved %(what)s. They are published on their memorial pages.") % {"what": what}
+    if decision == "reject":
+        return _(
+            "Rejected %(what)s (%(reason)s). They are kept, hidden, and can be restored; "
+            "nobody is told."
+        ) % {"what": what, "reason": RejectionReason(reason).label}
+    return _("Marked %(what)s as spam. They are kept, hidden, and can be restored.") % {
+        "what": what
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def moderation_queue(request: HttpRequest, *, admin_site) -> HttpResponse:
+    """The queue page. Wrapped by `admin_site.admin_view` (login, staff, CSRF)."""
+    queue = queue_for(request.user)
+    if queue.tributes is None and queue.comments is None:
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    chosen = {"tribute": set(), "comment": set()}
+    if request.method == "POST":
+        chosen = _selected(request)
+        decision = request.POST.get("decision", "")
+        reason = request.POST.get("reason", "")
+        if not chosen["tribute"] and not chosen["comment"]:
+            errors["item"] = _("Please select at least one item. Nothing was changed.")
+        elif decision not in DECISIONS:
+            errors["decision"] = _("Please choose what to do with the selected items.")
+        elif decision == "reject" and reason not in RejectionReason.values:
+            errors["reason"] = _(
+                "Please choose a reason to reject. Nothing was changed; your selection is kept."
+            )
+        else:
+            done = _decide(request, queue, chosen)
+            if done:
+                messages.success(request, done)
+            else:
+                messages.warning(
+                    request,
+                    _("The selected items were already decided. Nothing was changed."),
+                )
+            return HttpResponseRedirect(request.get_full_path())
+    entries = _entries(queue)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Moderation queue"),
+        "page": page,
+        "rows": _rows(list(page.object_list)),
+        "selected": {f"{kind}-{pk}" for kind, pks in chosen.items() for pk in pks},
+        "errors": errors,
+        "chosen_reason": request.POST.get("reason", ""),
+        "rejection_reasons": RejectionReason.choices,
+    }
+    return TemplateResponse(request, "admin/tributes/moderation_queue.html", context)
