@@ -139,6 +139,33 @@ def test_an_edited_published_tribute_returns_to_the_queue_saying_so(client, mode
     assert "Its author changed the words after it was published." in html
 
 
+def test_words_changed_while_waiting_are_not_called_an_edit_after_publication(
+    client, moderator, memorial
+):
+    tribute = TributeFactory(memorial=memorial, status=Status.PENDING)
+    moderation.edit_item(tribute, message="Changed before anyone read it")
+    client.force_login(moderator)
+
+    html = client.get(QUEUE).content.decode()
+
+    assert "Changed before anyone read it" in html
+    assert "after it was published" not in html
+
+
+def test_posting_keeps_the_reasons_a_message_was_held(memorial):
+    posted = moderation.post_tribute(
+        memorial=memorial,
+        author_name="Sam",
+        message="See example.com and example.org",
+        submission_key="",
+        hold_reasons=["links", "sent_quickly"],
+    )
+    posted.item.refresh_from_db()
+
+    assert posted.item.status == Status.PENDING
+    assert posted.item.hold_reasons == ["links", "sent_quickly"]
+
+
 def test_the_words_are_shown_as_text_never_as_html(client, moderator, memorial):
     TributeFactory(
         memorial=memorial,
@@ -169,7 +196,7 @@ def test_a_forged_post_for_another_memorial_changes_nothing(client, family, wait
     for decision, extra in [("approve", {}), ("reject", {"reason": "abusive"}), ("spam", {})]:
         response = decide(client, others, decision, **extra)
         assert response.status_code == 200
-        assert "Nothing was changed" in response.content.decode()
+        assert "2 selected items were no longer waiting" in response.content.decode()
 
     assert [item.status for item in refreshed(*others)] == [Status.PENDING, Status.PENDING]
     assert not ModerationDecision.objects.exists()
@@ -183,6 +210,24 @@ def test_a_forged_post_mixing_own_and_other_items_changes_only_the_own(client, f
     assert refreshed(mine, theirs)[0].status == Status.APPROVED
     assert theirs.status == Status.PENDING
     assert list(ModerationDecision.objects.values_list("tribute", flat=True)) == [mine.pk]
+
+
+def test_someone_who_may_decide_on_tributes_only_never_reaches_comments(
+    client, waiting, memorial_a
+):
+    tributes_only = UserFactory(username="tributes-only", is_staff=True)
+    memorial_a.owners.add(tributes_only)
+    tributes_only.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_tribute", "change_tribute"])
+    )
+    client.force_login(tributes_only)
+
+    html = client.get(QUEUE).content.decode()
+    decide(client, [waiting["comment_a"], waiting["tribute_a"]], "approve")
+
+    assert "Tribute writer A" in html and "Comment writer A" not in html
+    comment, tribute = refreshed(waiting["comment_a"], waiting["tribute_a"])
+    assert (comment.status, tribute.status) == (Status.PENDING, Status.APPROVED)
 
 
 def test_approving_a_tribute_and_a_comment_together_publishes_both(client, moderator, waiting):

@@ -98,8 +98,11 @@ def _describe(code: str) -> str:
     return spam.HOLD_REASONS.get(code, code)
 
 
-def _entries(queue: Queue) -> QuerySet | None:
-    """(created_at, kind, pk) of every item in the queue, oldest first, as one UNION query."""
+def _entries(queue: Queue) -> QuerySet:
+    """(created_at, kind, pk) of every item in the queue, oldest first, as one UNION query.
+
+    The queue holds at least one kind (the view refuses anyone who may decide neither).
+    """
     parts = [
         items.order_by()
         .annotate(kind=Value(kind, output_field=CharField()))
@@ -107,8 +110,6 @@ def _entries(queue: Queue) -> QuerySet | None:
         for kind, items in (("tribute", queue.tributes), ("comment", queue.comments))
         if items is not None
     ]
-    if not parts:
-        return None
     entries = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return entries.order_by("created_at", "kind", "pk")
 
@@ -150,49 +151,86 @@ def _kinds(tributes: int, comments: int) -> str:
     return _(" and ").join(parts)
 
 
-def _decide(request: HttpRequest, queue: Queue, chosen: dict[str, set[int]]) -> str:
-    """Apply the decision to every chosen item still in this person's queue; say what was done.
+def _problems(chosen: dict[str, set[int]], decision: str, reason: str) -> dict[str, str]:
+    """What stops a decision, by the field it belongs next to (empty when it may go ahead)."""
+    if not chosen["tribute"] and not chosen["comment"]:
+        return {"item": _("Please select at least one item. Nothing was changed.")}
+    if decision not in DECISIONS:
+        return {"decision": _("Please choose what to do with the selected items.")}
+    if decision == "reject" and reason not in RejectionReason.values:
+        return {
+            "reason": _(
+                "Please choose a reason to reject. Nothing was changed; your selection is kept."
+            )
+        }
+    return {}
+
+
+def _decide(
+    queue: Queue, chosen: dict[str, set[int]], *, decision: str, reason: str, by
+) -> dict[str, int]:
+    """Apply the decision to every chosen item still in this person's queue; count them by kind.
 
     Items outside the queue (another memorial, or decided by someone else meanwhile) are left
     exactly as they are.
     """
-    decision = request.POST["decision"]
-    reason = request.POST.get("reason", "")
-    user = request.user
     decide = {
-        "approve": lambda item: moderation.approve(item, by=user),
-        "reject": lambda item: moderation.reject(item, by=user, reason=reason),
-        "spam": lambda item: moderation.mark_spam(item, by=user),
+        "approve": lambda item: moderation.approve(item, by=by),
+        "reject": lambda item: moderation.reject(item, by=by, reason=reason),
+        "spam": lambda item: moderation.mark_spam(item, by=by),
     }[decision]
     done = {"tribute": 0, "comment": 0}
     for kind, items in (("tribute", queue.tributes), ("comment", queue.comments)):
         if items is None or not chosen[kind]:
             continue
-        if kind == "comment":
-            items = items.select_related("tribute__memorial")
-        else:
-            items = items.select_related("memorial")
-        for item in items.filter(pk__in=chosen[kind]).order_by("created_at"):
+        related = "memorial" if kind == "tribute" else "tribute__memorial"
+        for item in items.select_related(related).filter(pk__in=chosen[kind]):
             try:
                 decide(item)
             except ObjectDoesNotExist:
                 # Its author deleted it while the moderator was reading the list.
                 continue
             done[kind] += 1
+    return done
+
+
+def _tell(request: HttpRequest, done: dict[str, int], *, decision: str, reason: str) -> None:
+    """Say what was decided, and whether some selected items were left as they were."""
+    chosen = sum(len(pks) for pks in _selected(request).values())
     count = done["tribute"] + done["comment"]
-    if not count:
-        return ""
     what = _kinds(done["tribute"], done["comment"])
-    if decision == "approve":
-        return _("Approved %(what)s. They are published on their memorial pages.") % {"what": what}
-    if decision == "reject":
-        return _(
-            "Rejected %(what)s (%(reason)s). They are kept, hidden, and can be restored; "
-            "nobody is told."
-        ) % {"what": what, "reason": RejectionReason(reason).label}
-    return _("Marked %(what)s as spam. They are kept, hidden, and can be restored.") % {
-        "what": what
-    }
+    if count and decision == "approve":
+        messages.success(
+            request,
+            _("Approved %(what)s. They are published on their memorial pages.") % {"what": what},
+        )
+    elif count and decision == "reject":
+        messages.success(
+            request,
+            _(
+                "Rejected %(what)s (%(reason)s). They are kept, hidden, and can be restored; "
+                "nobody is told."
+            )
+            % {"what": what, "reason": RejectionReason(reason).label},
+        )
+    elif count:
+        messages.success(
+            request,
+            _("Marked %(what)s as spam. They are kept, hidden, and can be restored.")
+            % {"what": what},
+        )
+    if count < chosen:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d selected item was no longer waiting (someone else may have decided it) "
+                "and was left as it is.",
+                "%(n)d selected items were no longer waiting (someone else may have decided "
+                "them) and were left as they are.",
+                chosen - count,
+            )
+            % {"n": chosen - count},
+        )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -201,32 +239,15 @@ def moderation_queue(request: HttpRequest, *, admin_site) -> HttpResponse:
     queue = queue_for(request.user)
     if queue.tributes is None and queue.comments is None:
         raise PermissionDenied
-    errors: dict[str, str] = {}
-    chosen = {"tribute": set(), "comment": set()}
-    if request.method == "POST":
-        chosen = _selected(request)
-        decision = request.POST.get("decision", "")
-        reason = request.POST.get("reason", "")
-        if not chosen["tribute"] and not chosen["comment"]:
-            errors["item"] = _("Please select at least one item. Nothing was changed.")
-        elif decision not in DECISIONS:
-            errors["decision"] = _("Please choose what to do with the selected items.")
-        elif decision == "reject" and reason not in RejectionReason.values:
-            errors["reason"] = _(
-                "Please choose a reason to reject. Nothing was changed; your selection is kept."
-            )
-        else:
-            done = _decide(request, queue, chosen)
-            if done:
-                messages.success(request, done)
-            else:
-                messages.warning(
-                    request,
-                    _("The selected items were already decided. Nothing was changed."),
-                )
-            return HttpResponseRedirect(request.get_full_path())
-    entries = _entries(queue)
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    chosen = _selected(request)
+    decision = request.POST.get("decision", "")
+    reason = request.POST.get("reason", "")
+    errors = _problems(chosen, decision, reason) if request.method == "POST" else {}
+    if request.method == "POST" and not errors:
+        done = _decide(queue, chosen, decision=decision, reason=reason, by=request.user)
+        _tell(request, done, decision=decision, reason=reason)
+        return HttpResponseRedirect(request.get_full_path())
+    page = Paginator(_entries(queue), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         **admin_site.each_context(request),
         "title": _("Moderation queue"),
@@ -234,7 +255,7 @@ def moderation_queue(request: HttpRequest, *, admin_site) -> HttpResponse:
         "rows": _rows(list(page.object_list)),
         "selected": {f"{kind}-{pk}" for kind, pks in chosen.items() for pk in pks},
         "errors": errors,
-        "chosen_reason": request.POST.get("reason", ""),
+        "chosen_reason": reason,
         "rejection_reasons": RejectionReason.choices,
     }
     return TemplateResponse(request, "admin/tributes/moderation_queue.html", context)

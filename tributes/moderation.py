@@ -302,11 +302,12 @@ def edit_item(item: Item, **changes: str) -> bool:
     fields = [*changed, "updated_at"]
     memorial = item.memorial
     if item.status in (Status.APPROVED, Status.PENDING):
+        if item.is_published and "edited" not in item.hold_reasons:
+            # The moderation queue tells the moderator these words changed after publication.
+            item.hold_reasons = [*item.hold_reasons, "edited"]
         if memorial.moderation_mode in HELD_MODES:
             item.status = Status.PENDING
         item.moderated_by, item.moderated_at = None, None
-        if "edited" not in item.hold_reasons:
-            item.hold_reasons = [*item.hold_reasons, "edited"]
         fields += ["status", "moderated_by", "moderated_at", "hold_reasons"]
     item.full_clean(exclude=["idempotency_key", "edit_token_hash"])
     item.save(update_fields=fields)
