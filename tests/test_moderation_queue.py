@@ -338,6 +338,8 @@ def test_the_queue_pages_fifty_at_a_time(client, moderator, memorial):
     assert "Writer 00" in first and "Writer 49" in first and "Writer 50" not in first
     assert "Writer 50" in second and "Writer 59" in second and "Writer 49" not in second
     assert "60 tributes and comments to read" in first
+    one_memorial = client.get(QUEUE, {"memorial": memorial.pk}).content.decode()
+    assert f'href="?memorial={memorial.pk}&amp;page=2" rel="next"' in one_memorial
 
 
 def _fill(memorial, count: int) -> None:
@@ -393,3 +395,38 @@ def test_the_admin_index_and_both_lists_link_to_the_queue(client, moderator, wai
     ]:
         html = client.get(page).content.decode()
         assert f'href="{QUEUE}"' in html, page
+
+
+def test_the_queue_can_show_one_memorial_only(client, moderator, waiting, memorial_b):
+    client.force_login(moderator)
+
+    html = client.get(QUEUE, {"memorial": memorial_b.pk}).content.decode()
+
+    assert "Tribute writer B" in html and "Comment writer B" in html
+    assert "Tribute writer A" not in html and "Comment writer A" not in html
+    assert "Show every memorial" in html
+
+
+def test_a_family_moderator_cannot_reach_another_memorial_through_the_filter(
+    client, family, waiting, memorial_b
+):
+    html = client.get(QUEUE, {"memorial": memorial_b.pk}).content.decode()
+
+    assert "Tribute writer B" not in html and "Memorial Bravo" not in html
+    assert "Nothing is waiting to be read." in html
+
+
+def test_the_waiting_notice_links_to_the_queue_of_its_memorial(memorial, settings, moderator):
+    from django.core import mail
+
+    from tributes import emails
+
+    settings.SITE_URL = "https://memorial.example"
+    emails.send_moderation_notice(
+        memorial, moderation.Waiting(pending=1, unreviewed=0), ["moderators@example.org"]
+    )
+
+    [notice] = mail.outbox
+    link = f"https://memorial.example{QUEUE}?memorial={memorial.pk}"
+    assert link in notice.body
+    assert f'href="{link}"' in notice.alternatives[0].content

@@ -38,10 +38,11 @@ class Queue:
     comments: QuerySet[Comment] | None
 
 
-def queue_for(user) -> Queue:
+def queue_for(user, *, memorial_id: int | None = None) -> Queue:
     """The tributes and comments `user` may moderate now, scoped to their memorials.
 
-    Needs change permission: viewing alone is not moderating. Makes no query by itself.
+    Needs change permission: viewing alone is not moderating. `memorial_id` narrows the queue
+    to one memorial (within the scope, never beyond it). Makes no query by itself.
     """
     memorials = memorials_in_scope(user, family_moderated_only=True)
     tributes = comments = None
@@ -49,11 +50,20 @@ def queue_for(user) -> Queue:
         tributes = Tribute.objects.filter(TO_READ)
         if memorials is not None:
             tributes = tributes.filter(memorial__in=memorials.values("pk"))
+        if memorial_id is not None:
+            tributes = tributes.filter(memorial_id=memorial_id)
     if user.has_perm("tributes.change_comment"):
         comments = Comment.objects.filter(TO_READ)
         if memorials is not None:
             comments = comments.filter(tribute__memorial__in=memorials.values("pk"))
+        if memorial_id is not None:
+            comments = comments.filter(tribute__memorial_id=memorial_id)
     return Queue(tributes, comments)
+
+
+def _memorial_id(request: HttpRequest) -> int | None:
+    value = request.GET.get("memorial", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 @dataclass
@@ -236,7 +246,8 @@ def _tell(request: HttpRequest, done: dict[str, int], *, decision: str, reason: 
 @require_http_methods(["GET", "HEAD", "POST"])
 def moderation_queue(request: HttpRequest, *, admin_site) -> HttpResponse:
     """The queue page. Wrapped by `admin_site.admin_view` (login, staff, CSRF)."""
-    queue = queue_for(request.user)
+    memorial_id = _memorial_id(request)
+    queue = queue_for(request.user, memorial_id=memorial_id)
     if queue.tributes is None and queue.comments is None:
         raise PermissionDenied
     chosen = _selected(request)
@@ -253,6 +264,7 @@ def moderation_queue(request: HttpRequest, *, admin_site) -> HttpResponse:
         "title": _("Moderation queue"),
         "page": page,
         "rows": _rows(list(page.object_list)),
+        "memorial_id": memorial_id,
         "selected": {f"{kind}-{pk}" for kind, pks in chosen.items() for pk in pks},
         "errors": errors,
         "chosen_reason": reason,

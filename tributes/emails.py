@@ -83,6 +83,10 @@ def send_moderation_notice(memorial: Memorial, waiting: Waiting, recipients: lis
         "comment_queue_url": absolute(
             f"{comment_queue}?tribute__memorial__id__exact={memorial.pk}"
         ),
+        # Tributes and comments together, oldest first (tributes/admin_queue.py).
+        "queue_url": absolute(
+            f"{reverse('admin:tributes_moderation_queue')}?memorial={memorial.pk}"
+        ),
     }
     for recipient in recipients:
         _send("moderation_notice", context, [recipient])
