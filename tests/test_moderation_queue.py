@@ -430,3 +430,15 @@ def test_the_waiting_notice_links_to_the_queue_of_its_memorial(memorial, setting
     link = f"https://memorial.example{QUEUE}?memorial={memorial.pk}"
     assert link in notice.body
     assert f'href="{link}"' in notice.alternatives[0].content
+
+
+def test_a_decision_sent_twice_is_recorded_once(client, moderator, waiting):
+    client.force_login(moderator)
+    items = [waiting["tribute_a"], waiting["comment_a"]]
+
+    decide(client, items, "approve")
+    again = decide(client, items, "reject", reason=RejectionReason.OTHER)
+
+    assert "2 selected items were no longer waiting" in again.content.decode()
+    assert [item.status for item in refreshed(*items)] == [Status.APPROVED, Status.APPROVED]
+    assert ModerationDecision.objects.count() == 2
