@@ -442,3 +442,14 @@ def test_a_decision_sent_twice_is_recorded_once(client, moderator, waiting):
     assert "2 selected items were no longer waiting" in again.content.decode()
     assert [item.status for item in refreshed(*items)] == [Status.APPROVED, Status.APPROVED]
     assert ModerationDecision.objects.count() == 2
+
+
+def test_the_change_page_of_a_held_item_says_why_it_was_held(client, moderator, memorial):
+    comment = CommentFactory(
+        tribute=TributeFactory(memorial=memorial), status=Status.PENDING, hold_reasons=["links"]
+    )
+    client.force_login(moderator)
+
+    html = client.get(reverse("admin:tributes_comment_change", args=[comment.pk])).content
+    assert "Why it was held" in html.decode()
+    assert "It contains two or more links." in html.decode()

@@ -251,6 +251,7 @@ class ModerationAdmin(MemorialScopedAdmin):
     list_per_page = 50
     content_fields: list[str] = []
     decision_fields = [
+        "held_because",
         "status",
         "rejection_reason",
         "moderated_by",
@@ -282,6 +283,10 @@ class ModerationAdmin(MemorialScopedAdmin):
     @admin.display(description=_("Author"), ordering="author_name")
     def author(self, item) -> str:
         return item.author_name
+
+    @admin.display(description=_("Why it was held"))
+    def held_because(self, item) -> str:
+        return " ".join(admin_queue.why_held(item, item.memorial)) or "—"
 
     def get_readonly_fields(self, request, obj=None):
         # Moderators decide; they never change anyone's words.

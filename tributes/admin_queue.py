@@ -86,20 +86,25 @@ class Row:
 
     @property
     def held_because(self) -> list[str]:
-        """Why it waits, in a moderator's words, from what is known about it."""
-        item = self.item
-        reasons = [str(_describe(code)) for code in item.hold_reasons]
-        if item.status == Status.APPROVED:
-            reasons.append(_("Published at once by the memorial's setting; not yet read."))
-        elif item.moderated_at is not None:
-            reasons.append(_("Put back in the queue by a moderator."))
-        elif not item.hold_reasons:
-            mode = self.memorial.moderation_mode
-            if mode == ModerationMode.ALL_HELD:
-                reasons.append(_("Everything on this memorial waits for approval."))
-            elif mode == ModerationMode.FIRST_TIME_HELD:
-                reasons.append(_("A first post from this writer on this memorial."))
-        return reasons
+        return why_held(self.item, self.memorial)
+
+
+def why_held(item: Tribute | Comment, memorial) -> list[str]:
+    """Why a tribute or comment waits, in a moderator's words, from what is known about it.
+
+    Pass the item's memorial already fetched (a comment's is two relations away).
+    """
+    reasons = [str(_describe(code)) for code in item.hold_reasons]
+    if item.status == Status.APPROVED and item.moderated_at is None:
+        reasons.append(_("Published at once by the memorial's setting; not yet read."))
+    elif item.status == Status.PENDING and item.moderated_at is not None:
+        reasons.append(_("Put back in the queue by a moderator."))
+    elif item.status == Status.PENDING and not item.hold_reasons:
+        if memorial.moderation_mode == ModerationMode.ALL_HELD:
+            reasons.append(_("Everything on this memorial waits for approval."))
+        elif memorial.moderation_mode == ModerationMode.FIRST_TIME_HELD:
+            reasons.append(_("A first post from this writer on this memorial."))
+    return reasons
 
 
 def _describe(code: str) -> str:
