@@ -54,7 +54,7 @@ def test_a_moderator_approves_a_tribute_and_a_comment_together_from_the_queue(
     expect(page.get_by_text("Not yet.")).to_have_count(0)
 
 
-def test_select_all_works_from_the_keyboard_and_the_page_has_no_accessibility_violations(
+def test_select_all_works_from_the_keyboard_and_the_queue_has_no_accessibility_violations(
     browser: Browser, site
 ):
     from axe_playwright_python.sync_playwright import Axe
@@ -76,9 +76,17 @@ def test_select_all_works_from_the_keyboard_and_the_page_has_no_accessibility_vi
     select_all.focus()
     page.keyboard.press("Space")
     expect(page.locator("input.queue-item:checked")).to_have_count(3)
-    results = Axe().run(page)
+    results = {"queue": Axe().run(page)}
     page.set_viewport_size({"width": 1024, "height": 800})
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+    # Reject without a reason: refused next to the reason, the selection kept.
+    page.get_by_role("button", name="Reject").click()
+    expect(page.get_by_text("Please choose a reason to reject.")).to_be_visible()
+    expect(page.locator("input.queue-item:checked")).to_have_count(3)
+    expect(page.get_by_label("Reason to reject")).to_have_attribute("aria-invalid", "true")
+    results["refused decision"] = Axe().run(page)
     context.close()
-    assert results.violations_count == 0, results.generate_report()
+    for name, result in results.items():
+        assert result.violations_count == 0, f"{name}: {result.generate_report()}"
     assert overflow <= 0
