@@ -389,3 +389,98 @@ def test_the_corpus_uses_many_different_techniques():
     assert schemes == {"javascript:", "vbscript:", "data:"}
     assert len(tags) >= 25, tags
     assert len(CONTEXT_BREAKERS) >= 8
+
+
+@dataclass(frozen=True)
+class SentBack:
+    """A posting form whose words come back on the 429 page and on the refused-post page."""
+
+    name: str
+    action: str
+    url: Callable[[dict], str]
+    fields: tuple[str, ...]
+
+
+SENT_BACK = [
+    SentBack(
+        "write a tribute",
+        "tribute",
+        lambda o: reverse("tributes:write_tribute", args=[o["memorial"].slug]),
+        ("author_name", "relationship", "message", "photo_description", "author_email"),
+    ),
+    SentBack(
+        "write a comment",
+        "comment",
+        lambda o: reverse("tributes:write_comment", args=[o["memorial"].slug, o["tribute"].pk]),
+        ("author_name", "body", "author_email"),
+    ),
+    SentBack(
+        "change your tribute",
+        "tribute",
+        lambda o: reverse("tributes:your_tribute", args=[o["tribute_token"]]),
+        ("author_name", "relationship", "message"),
+    ),
+    SentBack(
+        "change your comment",
+        "comment",
+        lambda o: reverse("tributes:your_comment", args=[o["comment_token"]]),
+        ("author_name", "body"),
+    ),
+    SentBack(
+        "light a candle in an event",
+        "candle",
+        lambda o: reverse("tributes:event_light", args=[o["event"].slug]),
+        ("name", "message", "for_memorial"),
+    ),
+    SentBack(
+        "light a candle on a memorial",
+        "candle",
+        lambda o: reverse("tributes:memorial_candle_light", args=[o["memorial"].slug]),
+        ("name", "message"),
+    ),
+    SentBack(
+        "remind me",
+        "reminder",
+        lambda o: reverse("tributes:event_remind", args=[o["event"].slug]),
+        ("email",),
+    ),
+]
+
+
+def posting_objects() -> dict:
+    memorial = MemorialFactory()
+    tribute_token, tribute_hash = private_token()
+    comment_token, comment_hash = private_token()
+    tribute = TributeFactory(memorial=memorial, edit_token_hash=tribute_hash)
+    CommentFactory(tribute=tribute, edit_token_hash=comment_hash)
+    return {
+        "memorial": memorial,
+        "tribute": tribute,
+        "tribute_token": tribute_token,
+        "comment_token": comment_token,
+        "event": CandleEventFactory(memorial=memorial),
+    }
+
+
+@pytest.mark.parametrize("form", SENT_BACK, ids=lambda form: form.name)
+def test_words_sent_back_on_a_limited_or_refused_post_come_back_as_text(form, settings):
+    # One post uses up the allowance: every post after it gets the 429 page with its words.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, form.action: {"client": "1/h"}}
+    url = form.url(posting_objects())
+    limited, without_token = Client(), Client(enforce_csrf_checks=True)
+    limited.post(url, {})
+
+    def pages(values: list[str]) -> list[PageShape]:
+        shapes = []
+        for value in values:
+            # The field's name is the visitor's too: it comes back in a hidden input or a label.
+            data = {**dict.fromkeys(form.fields, value), value: "kept"}
+            for client, status in [(limited, 429), (without_token, 403)]:
+                response = client.post(url, data)
+                assert response.status_code == status, f"{form.name}: {response.status_code}"
+                shapes.append(PageShape(response.content.decode()))
+        return shapes
+
+    plain_pages = pages([PLAIN])
+    for vector in XSS_VECTORS:
+        assert_escaped(pages([vector]), plain_pages, [vector], f"{form.name} with {vector!r}")
