@@ -399,6 +399,10 @@ class SentBack:
     action: str
     url: Callable[[dict], str]
     fields: tuple[str, ...]
+    # Added to the post to make the form refuse it (None: every value it has is accepted),
+    # and the status of the page showing the form again with the words typed.
+    refuse: dict | None = None
+    refused_status: int = 200
 
 
 SENT_BACK = [
@@ -407,18 +411,21 @@ SENT_BACK = [
         "tribute",
         lambda o: reverse("tributes:write_tribute", args=[o["memorial"].slug]),
         ("author_name", "relationship", "message", "photo_description", "author_email"),
+        refuse={},  # no honeypot field: "We could not send this", the words kept
     ),
     SentBack(
         "write a comment",
         "comment",
         lambda o: reverse("tributes:write_comment", args=[o["memorial"].slug, o["tribute"].pk]),
         ("author_name", "body", "author_email"),
+        refuse={},
     ),
     SentBack(
         "change your tribute",
         "tribute",
         lambda o: reverse("tributes:your_tribute", args=[o["tribute_token"]]),
         ("author_name", "relationship", "message"),
+        refuse={"emblem": "no-such-emblem"},
     ),
     SentBack(
         "change your comment",
@@ -429,20 +436,26 @@ SENT_BACK = [
     SentBack(
         "light a candle in an event",
         "candle",
-        lambda o: reverse("tributes:event_light", args=[o["event"].slug]),
+        lambda o: reverse("tributes:event_light", args=[o["site_event"].slug]),
         ("name", "message", "for_memorial"),
+        refuse={},  # no memorial at the address given
+        refused_status=400,
     ),
     SentBack(
         "light a candle on a memorial",
         "candle",
         lambda o: reverse("tributes:memorial_candle_light", args=[o["memorial"].slug]),
         ("name", "message"),
+        refuse={},  # no burn time chosen
+        refused_status=400,
     ),
     SentBack(
         "remind me",
         "reminder",
         lambda o: reverse("tributes:event_remind", args=[o["event"].slug]),
         ("email",),
+        refuse={},  # not an email address
+        refused_status=400,
     ),
 ]
 
@@ -459,6 +472,8 @@ def posting_objects() -> dict:
         "tribute_token": tribute_token,
         "comment_token": comment_token,
         "event": CandleEventFactory(memorial=memorial),
+        # A site-wide event asks for a dedication: one more field sent back.
+        "site_event": CandleEventFactory(memorial=None),
     }
 
 
@@ -479,6 +494,27 @@ def test_words_sent_back_on_a_limited_or_refused_post_come_back_as_text(form, se
                 response = client.post(url, data)
                 assert response.status_code == status, f"{form.name}: {response.status_code}"
                 shapes.append(PageShape(response.content.decode()))
+        return shapes
+
+    plain_pages = pages([PLAIN])
+    for vector in XSS_VECTORS:
+        assert_escaped(pages([vector]), plain_pages, [vector], f"{form.name} with {vector!r}")
+
+
+@pytest.mark.parametrize(
+    "form", [form for form in SENT_BACK if form.refuse is not None], ids=lambda form: form.name
+)
+def test_words_kept_on_a_form_shown_again_with_an_error_come_back_as_text(form, settings):
+    settings.RATE_LIMIT_ENABLED = False
+    url = form.url(posting_objects())
+    client = Client()
+
+    def pages(values: list[str]) -> list[PageShape]:
+        shapes = []
+        for value in values:
+            response = client.post(url, {**dict.fromkeys(form.fields, value), **form.refuse})
+            assert response.status_code == form.refused_status, form.name
+            shapes.append(PageShape(response.content.decode()))
         return shapes
 
     plain_pages = pages([PLAIN])
