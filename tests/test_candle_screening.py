@@ -67,12 +67,15 @@ def _page(client, url) -> str:
 def test_a_candle_with_links_is_lit_and_counted_but_shown_as_someone(client, event):
     with time_machine.travel(DURING, tick=False):
         response = _light_in_event(client, event, name="Ruth Meadows", message=SPAMMY)
-        page = _page(client, response.url)
-        status = _status(client, event)
+        own_page = _page(client, response.url)
+        page = _page(Client(), event.get_absolute_url())
+        status = _status(Client(), event)
     candle = Candle.objects.get()
     assert candle.words_held and candle.message == SPAMMY
-    # The visitor is thanked like everyone else: nothing says the words are waiting.
-    assert "Thank you. Your candle is lit" in page
+    # The visitor is thanked like everyone else and sees their candle as they wrote it:
+    # nothing tells them that a moderator will read the words first.
+    assert "Thank you. Your candle is lit" in own_page
+    assert "Ruth Meadows" in own_page and "fly-cheap" in own_page
     assert "1 candle lit" in page and '"count": 1' in status
     assert "Someone" in page and '"name": "Someone"' in status
     for shown in (page, status):
@@ -84,8 +87,10 @@ def test_a_candle_named_with_a_blocked_word_on_a_memorial_shows_as_someone(
 ):
     with time_machine.travel(DURING, tick=False):
         _light_on_memorial(client, memorial, name="Casino Bonus", message="Win big tonight")
-        page = _page(client, memorial.get_absolute_url())
+        own_page = _page(client, memorial.get_absolute_url())
+        page = _page(Client(), memorial.get_absolute_url())
     assert Candle.objects.get().words_held
+    assert "Lit by Casino Bonus on 15 October 2026" in own_page and "Win big" in own_page
     assert "1 candle is burning for Teddy Ashby." in page
     assert "Lit by Someone on 15 October 2026" in page
     assert "Casino" not in page and "Win big" not in page
@@ -106,13 +111,18 @@ def test_the_status_poll_never_exposes_held_words_cold_or_warm(client, event):
     CandleFactory(event=event, memorial=event.memorial, name="Clean Sam", message="With love")
     with time_machine.travel(DURING, tick=False):
         cold = _status(client, event)
-        _light_in_event(Client(), event, name="Troll", message=SPAMMY)
+        troll = Client()
+        _light_in_event(troll, event, name="Troll", message=SPAMMY)
+        # The lighter's own page (which refreshes the shared answer) shows them their words...
+        assert "Troll" in _page(troll, event.get_absolute_url())
+        # ...but the answer shared with every poller, the lighter's own poll included, does not.
         warm = _status(client, event)
+        own_poll = _status(troll, event)
     with time_machine.travel(DURING + dt.timedelta(seconds=5), tick=False):
         refreshed = _status(client, event)
     assert "Clean Sam" in cold
     assert '"count": 2' in refreshed and '"name": "Someone"' in refreshed
-    for status in (cold, warm, refreshed):
+    for status in (cold, warm, own_poll, refreshed):
         assert "Troll" not in status and "fly-cheap" not in status
 
 

@@ -160,6 +160,21 @@ def event_candle_status(event: CandleEvent, *, fresh: bool = False) -> dict:
     return status
 
 
+def as_seen_by_its_lighter(status: dict, your_candle: Candle | None) -> dict:
+    """`status` for the visitor who lit `your_candle`: their own held words shown back to them.
+
+    Whoever lit a candle sees it as they wrote it, so nothing tells them that a moderator will
+    read it first; everyone else sees "Someone". Returns a copy: the shared answer is untouched.
+    """
+    if your_candle is None or not your_candle.words_held:
+        return status
+    own = {**candle_as_dict(your_candle), "name": your_candle.name, "message": your_candle.message}
+    if not your_candle.show_name:
+        own["name"] = str(_("Someone"))
+    candles = [own if item["id"] == your_candle.pk else item for item in status["candles"]]
+    return {**status, "candles": candles}
+
+
 def candle_as_dict(candle: Candle) -> dict:
     return {
         "id": candle.pk,
@@ -193,6 +208,7 @@ def event_page(
     """
     event_zone = event.zone_for(zone)
     state = event.state(at=now, zone=event_zone)
+    your_candle = visitors_candle(event, visitor_key)
     return {
         "event": event,
         "state": state,
@@ -201,8 +217,8 @@ def event_page(
         "ends_at": event.end_in(event_zone),
         "event_zone": event_zone,
         "visitor_zone": zone,
-        "status": event_candle_status(event, fresh=True),
-        "your_candle": visitors_candle(event, visitor_key),
+        "status": as_seen_by_its_lighter(event_candle_status(event, fresh=True), your_candle),
+        "your_candle": your_candle,
         "names_on_record": (
             event.candles.filter(show_name=True, words_held=False)[:NAMES_ON_RECORD]
             if state == EventState.ENDED
