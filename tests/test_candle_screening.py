@@ -180,8 +180,29 @@ def test_moderators_filter_the_held_candles(client, memorial, moderator):
     assert "Held Name" in page and "Shown Name" not in page
 
 
+@pytest.fixture
+def family_client(client, owner):
+    owner.is_staff = True
+    owner.save()
+    owner.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_candle", "change_candle"])
+    )
+    client.force_login(owner)
+    return client
+
+
+def test_a_family_that_does_not_moderate_never_reads_held_words(family_client, memorial):
+    CandleFactory(memorial=memorial, name="Troll", message=SPAMMY, words_held=True)
+    CandleFactory(memorial=memorial, name="Kind Neighbour")
+    page = _page(family_client, CHANGELIST)
+    assert "Kind Neighbour" in page
+    assert "Troll" not in page and "fly-cheap" not in page
+
+
 def test_a_family_shows_held_words_only_on_their_own_memorials(client, owner, memorial):
-    elsewhere = MemorialFactory()
+    memorial.family_moderates = True
+    memorial.save()
+    elsewhere = MemorialFactory(family_moderates=True)
     own = CandleFactory(memorial=memorial, name="Held here", words_held=True)
     other = CandleFactory(memorial=elsewhere, name="Held elsewhere", words_held=True)
     owner.is_staff = True

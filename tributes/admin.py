@@ -553,6 +553,14 @@ class CandleAdmin(MemorialScopedAdmin):
     raw_id_fields = ["event", "memorial"]
     actions = ["show_words_selected"]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_site_moderator(request.user):
+            return queryset
+        # Held words are for whoever moderates the memorial, as with tributes: a family sees
+        # them only where it moderates, and otherwise never reads what was held from them.
+        return queryset.exclude(words_held=True, memorial__family_moderates=False)
+
     @admin.action(description=_("Show the words of selected candles"), permissions=["change"])
     def show_words_selected(self, request, queryset) -> None:
         count = candles.show_words(queryset, by=request.user)
