@@ -8,6 +8,8 @@ value must be there as text or as an attribute value. To cover a new field, add 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -18,6 +20,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     CandleEventFactory,
@@ -28,7 +31,9 @@ from tests.factories import (
     UserFactory,
 )
 from tests.xss_vectors import XSS_VECTORS
-from tributes.models import Photo
+from tributes import tokens
+from tributes.models import Photo, ReminderSignup
+from tributes.reminders import unsubscribe_token
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +60,16 @@ def events_with(field: str, values: list[str]) -> list[str]:
     events = [CandleEventFactory(memorial=memorial, **{field: value}) for value in values]
     urls = [event.get_absolute_url() for event in events]
     if field == "title":
+        for value in values:
+            wave = CandleEventFactory(memorial=None, is_floating=True, time_zone="", title=value)
+            signup = new_reminder(f"{len(urls)}@example.org")
+            signup.event = wave
+            signup.save()
+            urls += [
+                wave.get_absolute_url(),
+                reverse("tributes:event_wave", args=[wave.slug]),
+                reverse("tributes:reminder_unsubscribe", args=[unsubscribe_token(signup)]),
+            ]
         urls += [
             reverse("tributes:home"),
             memorial.get_absolute_url(),
@@ -63,29 +78,101 @@ def events_with(field: str, values: list[str]) -> list[str]:
     return urls
 
 
+def private_token() -> tuple[str, str]:
+    """An author's private token and the hash stored with their tribute or comment."""
+    token = tokens.edit_token(tokens.new_submission_key())
+    return token, tokens.hash_token(token)
+
+
 def tributes_with(field: str, values: list[str]) -> list[str]:
     memorial = MemorialFactory()
+    urls = [memorial.get_absolute_url(), admin("tribute_changelist")]
     for value in values:
-        TributeFactory(memorial=memorial, **{field: value})
-    urls = [memorial.get_absolute_url()]
-    if field in {"author_name", "message"}:
-        urls.append(admin("tribute_changelist"))
+        token, token_hash = private_token()
+        tribute = TributeFactory(memorial=memorial, edit_token_hash=token_hash, **{field: value})
+        urls += [
+            reverse("tributes:your_tribute", args=[token]),
+            reverse("tributes:delete_your_tribute", args=[token]),
+            reverse("tributes:write_comment", args=[memorial.slug, tribute.pk]),
+            # The moderation page of one tribute shows every field as text.
+            admin("tribute_change", tribute.pk),
+        ]
+    return urls
+
+
+def tribute_photos_with(field: str, values: list[str]) -> list[str]:
+    memorial = MemorialFactory()
+    urls = [
+        memorial.get_absolute_url(),
+        admin("tribute_changelist"),
+        admin("photo_changelist"),
+    ]
+    for value in values:
+        photo = Photo.objects.create(
+            memorial=memorial,
+            width=800,
+            height=600,
+            renditions=[{"width": 800, "height": 600, "name": "photos/tribute-800.webp"}],
+            **{field: value},
+        )
+        tribute = TributeFactory(memorial=memorial, photo=photo)
+        urls.append(admin("tribute_change", tribute.pk))
     return urls
 
 
 def comments_with(field: str, values: list[str]) -> list[str]:
     tribute = TributeFactory()
+    urls = [tribute.memorial.get_absolute_url(), admin("comment_changelist")]
     for value in values:
-        CommentFactory(tribute=tribute, **{field: value})
-    return [tribute.memorial.get_absolute_url(), admin("comment_changelist")]
+        token, token_hash = private_token()
+        comment = CommentFactory(tribute=tribute, edit_token_hash=token_hash, **{field: value})
+        urls += [
+            reverse("tributes:your_comment", args=[token]),
+            reverse("tributes:delete_your_comment", args=[token]),
+            admin("comment_change", comment.pk),
+        ]
+    return urls
 
 
-def candles_with(field: str, values: list[str]) -> list[str]:
+def event_candles_with(field: str, values: list[str]) -> list[str]:
+    """Candles in a family's event (also on its memorial), one that has ended, and the wave."""
+    memorial = MemorialFactory()
+    coming = CandleEventFactory(memorial=memorial)
+    ended = CandleEventFactory(memorial=memorial, local_date=timezone.localdate() - dt.timedelta(2))
+    wave = CandleEventFactory(memorial=None, is_floating=True, time_zone="")
+    for value in values:
+        for event in (coming, ended, wave):
+            CandleFactory(event=event, memorial=event.memorial, **{field: value})
+    return [
+        *[event.get_absolute_url() for event in (coming, ended, wave)],
+        *[reverse("tributes:event_status", args=[event.slug]) for event in (coming, ended, wave)],
+        reverse("tributes:event_wave", args=[wave.slug]),
+        memorial.get_absolute_url(),
+        admin("candle_changelist"),
+    ]
+
+
+def memorial_candles_with(field: str, values: list[str]) -> list[str]:
     memorial = MemorialFactory()
     for value in values:
         CandleFactory(memorial=memorial, **{field: value})
-    # Candles have no visitor page yet: the admin lists their names and messages.
-    return [admin("candle_changelist")]
+    return [memorial.get_absolute_url(), admin("candle_changelist")]
+
+
+def new_reminder(value: str) -> ReminderSignup:
+    return ReminderSignup.objects.create(
+        event=CandleEventFactory(),
+        email=value,
+        time_zone="Europe/London",
+        confirm_token_hash=tokens.hash_token(tokens.new_submission_key()),
+    )
+
+
+def reminders_with(field: str, values: list[str]) -> list[str]:
+    # Only the admin shows an address: the visitor's own pages never repeat it.
+    for value in values:
+        new_reminder(value)
+    return [admin("remindersignup_changelist")]
 
 
 def photos_with(values: list[str]) -> list[str]:
@@ -140,8 +227,31 @@ XSS_FIELDS = [
     field("tribute.message", tributes_with, TributeFactory, "tribute"),
     field("comment.author_name", comments_with, CommentFactory, "comment"),
     field("comment.body", comments_with, CommentFactory, "comment"),
-    field("candle.name", candles_with, CandleFactory, "candle"),
-    field("candle.message", candles_with, CandleFactory, "candle"),
+    TextField(
+        "tribute.photo.alt_text",
+        lambda values: tribute_photos_with("alt_text", values),
+        lambda value: admin(
+            "tribute_change",
+            TributeFactory(
+                photo=Photo.objects.create(
+                    memorial=MemorialFactory(),
+                    width=800,
+                    height=600,
+                    alt_text=value,
+                    renditions=[{"width": 800, "height": 600, "name": "photos/t-800.webp"}],
+                )
+            ).pk,
+        ),
+    ),
+    field("event_candle.name", event_candles_with, CandleFactory, "candle"),
+    field("event_candle.message", event_candles_with, CandleFactory, "candle"),
+    field("memorial_candle.name", memorial_candles_with, CandleFactory, "candle"),
+    field("memorial_candle.message", memorial_candles_with, CandleFactory, "candle"),
+    TextField(
+        "reminder.email",
+        lambda values: reminders_with("email", values),
+        lambda value: admin("remindersignup_change", new_reminder(value).pk),
+    ),
     TextField(
         "photo.alt_text",
         photos_with,
@@ -196,7 +306,30 @@ def render(url: str, visitor: Client, moderator: Client) -> PageShape:
     client = moderator if url.startswith(reverse("admin:index")) else visitor
     response = client.get(url)
     assert response.status_code == 200, f"{url} answered {response.status_code}"
+    if response["Content-Type"].startswith("application/json"):
+        return json_shape(response)
     return PageShape(response.content.decode())
+
+
+def json_shape(response) -> PageShape:
+    """The status poll: every text is a JSON string, in a body no browser may read as a page."""
+    assert response["X-Content-Type-Options"] == "nosniff"
+    shape = PageShape("")
+    strings = []
+
+    def collect(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, str):
+            strings.append(value)
+
+    collect(json.loads(response.content))
+    shape.texts = strings
+    return shape
 
 
 def shapes_for(place, values, visitor, moderator) -> list[PageShape]:
@@ -256,3 +389,134 @@ def test_the_corpus_uses_many_different_techniques():
     assert schemes == {"javascript:", "vbscript:", "data:"}
     assert len(tags) >= 25, tags
     assert len(CONTEXT_BREAKERS) >= 8
+
+
+@dataclass(frozen=True)
+class SentBack:
+    """A posting form whose words come back on the 429 page and on the refused-post page."""
+
+    name: str
+    action: str
+    url: Callable[[dict], str]
+    fields: tuple[str, ...]
+    # Added to the post to make the form refuse it (None: every value it has is accepted),
+    # and the status of the page showing the form again with the words typed.
+    refuse: dict | None = None
+    refused_status: int = 200
+
+
+SENT_BACK = [
+    SentBack(
+        "write a tribute",
+        "tribute",
+        lambda o: reverse("tributes:write_tribute", args=[o["memorial"].slug]),
+        ("author_name", "relationship", "message", "photo_description", "author_email"),
+        refuse={},  # no honeypot field: "We could not send this", the words kept
+    ),
+    SentBack(
+        "write a comment",
+        "comment",
+        lambda o: reverse("tributes:write_comment", args=[o["memorial"].slug, o["tribute"].pk]),
+        ("author_name", "body", "author_email"),
+        refuse={},
+    ),
+    SentBack(
+        "change your tribute",
+        "tribute",
+        lambda o: reverse("tributes:your_tribute", args=[o["tribute_token"]]),
+        ("author_name", "relationship", "message"),
+        refuse={"emblem": "no-such-emblem"},
+    ),
+    SentBack(
+        "change your comment",
+        "comment",
+        lambda o: reverse("tributes:your_comment", args=[o["comment_token"]]),
+        ("author_name", "body"),
+    ),
+    SentBack(
+        "light a candle in an event",
+        "candle",
+        lambda o: reverse("tributes:event_light", args=[o["site_event"].slug]),
+        ("name", "message", "for_memorial"),
+        refuse={},  # no memorial at the address given
+        refused_status=400,
+    ),
+    SentBack(
+        "light a candle on a memorial",
+        "candle",
+        lambda o: reverse("tributes:memorial_candle_light", args=[o["memorial"].slug]),
+        ("name", "message"),
+        refuse={},  # no burn time chosen
+        refused_status=400,
+    ),
+    SentBack(
+        "remind me",
+        "reminder",
+        lambda o: reverse("tributes:event_remind", args=[o["event"].slug]),
+        ("email",),
+        refuse={},  # not an email address
+        refused_status=400,
+    ),
+]
+
+
+def posting_objects() -> dict:
+    memorial = MemorialFactory()
+    tribute_token, tribute_hash = private_token()
+    comment_token, comment_hash = private_token()
+    tribute = TributeFactory(memorial=memorial, edit_token_hash=tribute_hash)
+    CommentFactory(tribute=tribute, edit_token_hash=comment_hash)
+    return {
+        "memorial": memorial,
+        "tribute": tribute,
+        "tribute_token": tribute_token,
+        "comment_token": comment_token,
+        "event": CandleEventFactory(memorial=memorial),
+        # A site-wide event asks for a dedication: one more field sent back.
+        "site_event": CandleEventFactory(memorial=None),
+    }
+
+
+@pytest.mark.parametrize("form", SENT_BACK, ids=lambda form: form.name)
+def test_words_sent_back_on_a_limited_or_refused_post_come_back_as_text(form, settings):
+    # One post uses up the allowance: every post after it gets the 429 page with its words.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, form.action: {"client": "1/h"}}
+    url = form.url(posting_objects())
+    limited, without_token = Client(), Client(enforce_csrf_checks=True)
+    limited.post(url, {})
+
+    def pages(values: list[str]) -> list[PageShape]:
+        shapes = []
+        for value in values:
+            # The field's name is the visitor's too: it comes back in a hidden input or a label.
+            data = {**dict.fromkeys(form.fields, value), value: "kept"}
+            for client, status in [(limited, 429), (without_token, 403)]:
+                response = client.post(url, data)
+                assert response.status_code == status, f"{form.name}: {response.status_code}"
+                shapes.append(PageShape(response.content.decode()))
+        return shapes
+
+    plain_pages = pages([PLAIN])
+    for vector in XSS_VECTORS:
+        assert_escaped(pages([vector]), plain_pages, [vector], f"{form.name} with {vector!r}")
+
+
+@pytest.mark.parametrize(
+    "form", [form for form in SENT_BACK if form.refuse is not None], ids=lambda form: form.name
+)
+def test_words_kept_on_a_form_shown_again_with_an_error_come_back_as_text(form, settings):
+    settings.RATE_LIMIT_ENABLED = False
+    url = form.url(posting_objects())
+    client = Client()
+
+    def pages(values: list[str]) -> list[PageShape]:
+        shapes = []
+        for value in values:
+            response = client.post(url, {**dict.fromkeys(form.fields, value), **form.refuse})
+            assert response.status_code == form.refused_status, form.name
+            shapes.append(PageShape(response.content.decode()))
+        return shapes
+
+    plain_pages = pages([PLAIN])
+    for vector in XSS_VECTORS:
+        assert_escaped(pages([vector]), plain_pages, [vector], f"{form.name} with {vector!r}")

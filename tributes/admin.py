@@ -10,8 +10,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from tributes import admin_queue, family_data, moderation
+from tributes import admin_queue, candles, family_data, moderation
 from tributes.admin_scoping import MemorialScopedAdmin, is_site_moderator
 from tributes.images import PhotoField, admin_thumbnail, save_photo
 from tributes.models import (
@@ -563,10 +564,30 @@ class ReminderSignupAdmin(MemorialScopedAdmin):
 @admin.register(Candle)
 class CandleAdmin(MemorialScopedAdmin):
     family_moderated_only = False
-    list_display = ["name", "message", "event", "memorial", "lit_at", "burns_until"]
+    list_display = ["name", "message", "words_held", "event", "memorial", "lit_at", "burns_until"]
+    list_filter = ["words_held"]
     search_fields = ["name", "message"]
     list_select_related = ["event", "memorial"]
     raw_id_fields = ["event", "memorial"]
+    actions = ["show_words_selected"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_site_moderator(request.user):
+            return queryset
+        # Held words are for whoever moderates the memorial, as with tributes: a family sees
+        # them only where it moderates, and otherwise never reads what was held from them.
+        return queryset.exclude(words_held=True, memorial__family_moderates=False)
+
+    @admin.action(description=_("Show the words of selected candles"), permissions=["change"])
+    def show_words_selected(self, request, queryset) -> None:
+        count = candles.show_words(queryset, by=request.user)
+        shown = ngettext(
+            "The name and message of %(count)d candle are now shown.",
+            "The names and messages of %(count)d candles are now shown.",
+            count,
+        )
+        self.message_user(request, shown % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Photo)

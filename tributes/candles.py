@@ -4,6 +4,11 @@ One candle per visitor per event is the database's rule (`one_candle_per_visitor
 these functions turn a second try into "your candle is already lit" instead of an error. Counts
 are always counted in the database, never kept in a Python variable, so a burst of concurrent
 lights can neither lose nor double a candle.
+
+Every candle is lit and counted at once. Its name and message go through the same spam checks as
+a tribute (`spam.screen_message`): words with links or blocked words are held (`words_held`),
+shown as "Someone" with no message until a moderator shows them in the admin. The visitor is
+not told, and the count stays exact.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tributes import security_log, spam
 from tributes.models import BurnTime, Candle, CandleEvent, EventState, Memorial
 
 # Candles lit in an event burn at least this long, like a real one lit for the Wave of Light.
@@ -64,6 +70,7 @@ def light_event_candle(
     if state == EventState.ENDED:
         raise CandleNotLit(_("This candle lighting has ended. Thank you for remembering."))
     candle = Candle(
+        words_held=words_need_reading(name, message),
         event=event,
         memorial=event.memorial if event.memorial_id else dedicated_to,
         name=name,
@@ -101,6 +108,7 @@ def light_memorial_candle(
     """Light a candle on a memorial page; it stays as a dated record after it goes out."""
     now = now or timezone.now()
     return Candle.objects.create(
+        words_held=words_need_reading(name, message),
         memorial=memorial,
         name=name,
         message=message,
@@ -109,6 +117,21 @@ def light_memorial_candle(
         lit_at=now,
         burns_until=BurnTime(burn_time).burns_until(now),
     )
+
+
+def words_need_reading(name: str, message: str) -> bool:
+    """True when a candle's words must wait for a moderator; logs the reason codes, never the words.
+
+    Reads the blocked terms from the shared cache: no query on a warm cache.
+    """
+    return bool(spam.screen_message(kind="candle", text=f"{name}\n{message}"))
+
+
+def show_words(candles, *, by) -> int:
+    """A moderator shows the held words of `candles` (a queryset). Returns how many were shown."""
+    count = candles.show_words()
+    security_log.candle_words_shown(count=count, by=by)
+    return count
 
 
 def visitors_candle(event: CandleEvent, visitor_key: str | None) -> Candle | None:
@@ -122,7 +145,8 @@ def event_candle_status(event: CandleEvent, *, fresh: bool = False) -> dict:
 
     Two queries when the cache is cold or `fresh` is asked for (the page itself, so that a
     visitor who has just lit a candle sees it counted), none when warm. Names hidden by their
-    lighters are replaced by "Someone" before anything is cached.
+    lighters, and words held for a moderator, are replaced by "Someone" (with no message)
+    before anything is cached.
     """
     key = f"candles:status:{event.pk}"
     status = None if fresh else cache.get(key)
@@ -136,11 +160,26 @@ def event_candle_status(event: CandleEvent, *, fresh: bool = False) -> dict:
     return status
 
 
+def as_seen_by_its_lighter(status: dict, your_candle: Candle | None) -> dict:
+    """`status` for the visitor who lit `your_candle`: their own held words shown back to them.
+
+    Whoever lit a candle sees it as they wrote it, so nothing tells them that a moderator will
+    read it first; everyone else sees "Someone". Returns a copy: the shared answer is untouched.
+    """
+    if your_candle is None or not your_candle.words_held:
+        return status
+    own = {**candle_as_dict(your_candle), "name": your_candle.name, "message": your_candle.message}
+    if not your_candle.show_name:
+        own["name"] = str(_("Someone"))
+    candles = [own if item["id"] == your_candle.pk else item for item in status["candles"]]
+    return {**status, "candles": candles}
+
+
 def candle_as_dict(candle: Candle) -> dict:
     return {
         "id": candle.pk,
         "name": candle.display_name,
-        "message": candle.message,
+        "message": candle.shown_message,
         "lit_at": candle.lit_at.isoformat(),
     }
 
@@ -169,6 +208,7 @@ def event_page(
     """
     event_zone = event.zone_for(zone)
     state = event.state(at=now, zone=event_zone)
+    your_candle = visitors_candle(event, visitor_key)
     return {
         "event": event,
         "state": state,
@@ -177,10 +217,10 @@ def event_page(
         "ends_at": event.end_in(event_zone),
         "event_zone": event_zone,
         "visitor_zone": zone,
-        "status": event_candle_status(event, fresh=True),
-        "your_candle": visitors_candle(event, visitor_key),
+        "status": as_seen_by_its_lighter(event_candle_status(event, fresh=True), your_candle),
+        "your_candle": your_candle,
         "names_on_record": (
-            event.candles.filter(show_name=True)[:NAMES_ON_RECORD]
+            event.candles.filter(show_name=True, words_held=False)[:NAMES_ON_RECORD]
             if state == EventState.ENDED
             else None
         ),

@@ -108,7 +108,7 @@ def memorial_texts(memorial: Memorial, *, photo_paths: dict[int, str]) -> dict:
         "candles": [
             {
                 "lit_by": candle.display_name,
-                "message": candle.message,
+                "message": candle.shown_message,
                 "lit_at": candle.lit_at,
                 "burns_until": candle.burns_until,
                 "event": candle.event.title if candle.event else None,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -713,6 +713,14 @@ class CandleQuerySet(models.QuerySet):
     def for_memorial(self, memorial: Memorial) -> CandleQuerySet:
         return self.filter(memorial=memorial)
 
+    def held(self) -> CandleQuerySet:
+        """Candles whose name and message wait for a moderator (shown as "Someone" meanwhile)."""
+        return self.filter(words_held=True)
+
+    def show_words(self) -> int:
+        """A moderator's approval: these candles show their name and message. Returns how many."""
+        return self.held().update(words_held=False)
+
 
 class Candle(models.Model):
     """A candle lit by a visitor: during an event, on a memorial, or both (a dedication)."""
@@ -736,6 +744,15 @@ class Candle(models.Model):
     time_zone = models.CharField(max_length=64, blank=True)
     lit_at = models.DateTimeField(default=timezone.now, db_index=True)
     burns_until = models.DateTimeField(_("burns until"), null=True, blank=True)
+    # Lit and counted at once, but its words (links, blocked words) wait for a moderator.
+    words_held = models.BooleanField(
+        _("words held for a moderator"),
+        default=False,
+        help_text=_(
+            'Its name and message are shown as "Someone", with no message, until a moderator '
+            "shows them. The candle itself is lit and counted."
+        ),
+    )
 
     objects = CandleQuerySet.as_manager()
 
@@ -763,7 +780,12 @@ class Candle(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name if self.show_name else str(_("Someone"))
+        return self.name if self.show_name and not self.words_held else str(_("Someone"))
+
+    @property
+    def shown_message(self) -> str:
+        """The message as visitors see it: none while a moderator has not read it."""
+        return "" if self.words_held else self.message
 
     def is_burning(self, *, at: dt.datetime | None = None) -> bool:
         at = at or timezone.now()
@@ -1011,3 +1033,13 @@ class ReminderSignup(models.Model):
     @property
     def remind_at(self) -> dt.datetime:
         return self.starts_at - dt.timedelta(minutes=self.minutes_before)
+
+
+# Posting checks read the blocked terms through the shared cache (tributes.spam.blocked_terms):
+# a change made in the admin is seen at once, and again once it is committed.
+@receiver([post_save, post_delete], sender=BlockedTerm, dispatch_uid="forget_blocked_terms")
+def _forget_blocked_terms(sender, **kwargs) -> None:
+    from tributes.spam import forget_blocked_terms
+
+    forget_blocked_terms()
+    transaction.on_commit(forget_blocked_terms, using=kwargs.get("using"), robust=True)

@@ -31,6 +31,10 @@ def message_held(*, kind: str, reasons: list[str]) -> None:
     log.info("held for moderation kind=%s reasons=%s", kind, ",".join(reasons))
 
 
+def candle_words_shown(*, count: int, by) -> None:
+    log.info("candle words shown count=%s by_user=%s", count, getattr(by, "pk", None))
+
+
 def memorial_exported(*, memorial_id: int, by) -> None:
     log.info("memorial exported memorial=%s by_user=%s", memorial_id, getattr(by, "pk", None))
 

@@ -77,17 +77,38 @@ def count_links(text: str) -> int:
     return len(_LINK.findall(unicodedata.normalize("NFKC", text)))
 
 
+# The blocked words and domains, shared by every posting (candles at 7pm included) for this
+# long. Saving or deleting a BlockedTerm forgets them at once (see tributes/models.py); other
+# processes with their own local cache see a change within this time.
+BLOCKED_TERMS_CACHE_KEY = "spam:blocked-terms"
+BLOCKED_TERMS_CACHE_SECONDS = 60
+
+
+def blocked_terms() -> tuple[list[str], list[str]]:
+    """The blocked words and email domains: from the shared cache, or one query when it is cold."""
+    from tributes.models import BlockedTerm
+
+    terms = cache.get(BLOCKED_TERMS_CACHE_KEY)
+    if terms is None:
+        terms = BlockedTerm.objects.words_and_domains()
+        cache.set(BLOCKED_TERMS_CACHE_KEY, terms, BLOCKED_TERMS_CACHE_SECONDS)
+    return terms
+
+
+def forget_blocked_terms() -> None:
+    cache.delete(BLOCKED_TERMS_CACHE_KEY)
+
+
 def reasons_to_hold(text: str, email: str = "") -> list[str]:
     """Why `text` (and the author's `email`) must wait for a moderator: a list of HOLD_REASONS codes.
 
-    Makes one query for the blocked terms. An empty list means nothing here stands in the way.
+    Reads the blocked terms from the cache (one query when it is cold). An empty list means
+    nothing here stands in the way.
     """
-    from tributes.models import BlockedTerm
-
     reasons = []
     if count_links(text) > settings.SPAM_MAX_LINKS:
         reasons.append("links")
-    words, domains = BlockedTerm.objects.words_and_domains()
+    words, domains = blocked_terms()
     normalised = _normalise(text)
     if any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", normalised) for word in words if word):
         reasons.append("blocked_word")

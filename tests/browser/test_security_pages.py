@@ -7,13 +7,16 @@ demo-like objects of `site_objects`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.contrib import admin
+from django.core.cache import cache
 from django.urls import reverse
-from playwright.sync_api import Page
+from django.utils import timezone
+from playwright.sync_api import Page, expect
 
 from tests.factories import (
     CandleEventFactory,
@@ -24,7 +27,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.xss_vectors import XSS_VECTORS
-from tributes.models import CandleEvent, Photo, Status
+from tributes import reminders, tokens
+from tributes.models import CandleEvent, ModerationMode, Photo, ReminderSignup, Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,14 +40,47 @@ class CheckedPage:
     name: str
     path: Callable[[dict], str]
     logged_in: bool = False
+    status: int = 200
+
+
+def private(name: str, kind: str) -> Callable[[dict], str]:
+    """An author's private page (`name`) for their tribute or comment (`kind`)."""
+    return lambda o: reverse(f"tributes:{name}", args=[o[f"{kind}_token"]])
 
 
 CSP_PAGES = [
     CheckedPage("home", lambda o: reverse("tributes:home")),
-    CheckedPage("memorial", lambda o: o["memorial"].get_absolute_url()),
+    CheckedPage("memorial with photos", lambda o: o["memorial"].get_absolute_url()),
     CheckedPage("memorial, second page", lambda o: o["memorial"].get_absolute_url() + "?page=2"),
-    CheckedPage("event", lambda o: o["event"].get_absolute_url()),
-    CheckedPage("not found", lambda o: "/no-such-page/"),
+    CheckedPage(
+        "write a tribute", lambda o: reverse("tributes:write_tribute", args=[o["memorial"].slug])
+    ),
+    CheckedPage(
+        "write a comment",
+        lambda o: reverse("tributes:write_comment", args=[o["memorial"].slug, o["tribute"].pk]),
+    ),
+    CheckedPage("your tribute", private("your_tribute", "tribute")),
+    CheckedPage("delete your tribute", private("delete_your_tribute", "tribute")),
+    CheckedPage("your comment", private("your_comment", "comment")),
+    CheckedPage("delete your comment", private("delete_your_comment", "comment")),
+    CheckedPage("removed", lambda o: reverse("tributes:removed")),
+    CheckedPage(
+        "posting closed",
+        lambda o: reverse("tributes:write_tribute", args=[o["closed"].slug]),
+        status=403,
+    ),
+    CheckedPage("event before it starts", lambda o: o["event"].get_absolute_url()),
+    CheckedPage("event during it", lambda o: o["live_event"].get_absolute_url()),
+    CheckedPage("wave event", lambda o: o["wave_event"].get_absolute_url()),
+    CheckedPage("the wave", lambda o: reverse("tributes:event_wave", args=[o["wave_event"].slug])),
+    CheckedPage(
+        "reminder confirm", lambda o: reverse("tributes:reminder_confirm", args=[o["confirm"]])
+    ),
+    CheckedPage(
+        "reminder unsubscribe",
+        lambda o: reverse("tributes:reminder_unsubscribe", args=[o["unsubscribe"]]),
+    ),
+    CheckedPage("not found", lambda o: "/no-such-page/", status=404),
     CheckedPage("admin login", lambda o: reverse("admin:login")),
     CheckedPage("admin index", lambda o: reverse("admin:index"), logged_in=True),
     CheckedPage(
@@ -59,6 +96,11 @@ CSP_PAGES = [
         lambda o: reverse("admin:tributes_moderation_queue"),
         logged_in=True,
     ),
+    CheckedPage(
+        "admin tribute moderation page",
+        lambda o: reverse("admin:tributes_tribute_change", args=[o["tribute"].pk]),
+        logged_in=True,
+    ),
 ] + [
     CheckedPage(
         f"admin {model._meta.label} list",
@@ -69,6 +111,24 @@ CSP_PAGES = [
     )
     for model in admin.site._registry
 ]
+
+
+def live_event(memorial, **fields) -> CandleEvent:
+    """A family's candle lighting that started five minutes ago."""
+    start = (timezone.now() - dt.timedelta(minutes=5)).astimezone(memorial.zone)
+    return CandleEventFactory(
+        memorial=memorial,
+        local_date=start.date(),
+        local_time=start.time().replace(microsecond=0),
+        time_zone=memorial.time_zone,
+        **fields,
+    )
+
+
+def with_token(factory, **fields):
+    """A tribute or comment made by `factory`, and its author's private token."""
+    token = tokens.edit_token(tokens.new_submission_key())
+    return factory(edit_token_hash=tokens.hash_token(token), **fields), token
 
 
 def site_objects(value: Callable[[int], str] = lambda n: f"Remembered {n}") -> dict:
@@ -82,19 +142,65 @@ def site_objects(value: Callable[[int], str] = lambda n: f"Remembered {n}") -> d
         renditions=[{"width": 800, "height": 600, "name": "photos/missing-800.webp"}],
     )
     memorial.save()
-    first = None
+    first = first_comment_token = first_comment = None
     for n in range(12):
-        tribute = TributeFactory(
+        photo = Photo.objects.create(
+            memorial=memorial,
+            width=800,
+            height=600,
+            alt_text=value(n + 5)[:300],
+            renditions=[{"width": 800, "height": 600, "name": f"photos/tribute-{n}-800.webp"}],
+        )
+        tribute, token = with_token(
+            TributeFactory,
             memorial=memorial,
             author_name=value(n)[:120],
             relationship=value(n + 1)[:80],
             message=value(n + 2),
+            photo=photo if n % 2 else None,
         )
-        first = first or tribute
-        CommentFactory(tribute=first, author_name=value(n + 3)[:120], body=value(n + 4))
+        if first is None:
+            first, first_token = tribute, token
+        comment, comment_token = with_token(
+            CommentFactory, tribute=first, author_name=value(n + 3)[:120], body=value(n + 4)
+        )
+        first_comment_token = first_comment_token or comment_token
+        first_comment = first_comment or comment
+        CandleFactory(memorial=memorial, name=value(n + 6)[:120], message=value(n + 7)[:500])
     event = CandleEventFactory(memorial=memorial, title=value(5)[:200], message=value(6))
-    CandleFactory(memorial=memorial, event=event, name=value(7)[:120], message=value(8)[:500])
-    return {"memorial": memorial, "event": event}
+    during = live_event(memorial, title=value(7)[:200], message=value(8))
+    for n in range(12):
+        CandleFactory(
+            memorial=memorial, event=during, name=value(n)[:120], message=value(n + 1)[:500]
+        )
+    wave_event = CandleEventFactory(
+        memorial=None,
+        is_floating=True,
+        time_zone="",
+        local_date=timezone.localdate(),
+        title=value(9)[:200],
+    )
+    CandleFactory(memorial=None, event=wave_event, name=value(10)[:120], time_zone="Asia/Tokyo")
+    confirm = tokens.new_submission_key()
+    signup = ReminderSignup.objects.create(
+        event=event,
+        email="aunt.may@example.org",
+        time_zone="Europe/London",
+        confirm_token_hash=reminders.hash_token(confirm),
+    )
+    return {
+        "memorial": memorial,
+        "closed": MemorialFactory(moderation_mode=ModerationMode.FAMILY_ONLY),
+        "tribute": first,
+        "tribute_token": first_token,
+        "comment": first_comment,
+        "comment_token": first_comment_token,
+        "event": event,
+        "live_event": during,
+        "wave_event": wave_event,
+        "confirm": confirm,
+        "unsubscribe": reminders.unsubscribe_token(signup),
+    }
 
 
 def watch_csp(page: Page) -> list[str]:
@@ -133,10 +239,23 @@ def test_no_main_page_breaks_the_content_security_policy(page: Page, site):
             log_in(page, site, "csp-admin")
         response = page.goto(site + checked.path(objects))
         page.wait_for_load_state("load")
-        expected = 404 if checked.name == "not found" else 200
-        assert response is not None and response.status == expected, checked.name
+        assert response is not None and response.status == checked.status, checked.name
         assert violations == [], f"{checked.name}: {violations}"
-    assert len(CSP_PAGES) >= 15
+    assert len(CSP_PAGES) >= 30
+
+
+def test_the_rate_limited_page_keeps_to_the_content_security_policy(page: Page, site, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "tribute": {"visitor": "1/h"}}
+    memorial = MemorialFactory()
+    violations = watch_csp(page)
+    for _ in range(2):
+        page.goto(site + reverse("tributes:write_tribute", args=[memorial.slug]))
+        page.get_by_label("Your name").fill("Aunt May")
+        page.get_by_label("Your tribute").fill("We miss you every single day.")
+        page.get_by_role("button", name="Leave your tribute").click()
+        page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please wait a few minutes")
+    assert violations == []
 
 
 def test_no_xss_vector_ever_opens_a_dialog(browser, site):
@@ -151,27 +270,43 @@ def test_no_xss_vector_ever_opens_a_dialog(browser, site):
     for start in range(0, len(XSS_VECTORS), 12):
         chunk = XSS_VECTORS[start : start + 12]
         objects = site_objects(lambda n, chunk=chunk: chunk[n % len(chunk)])
-        pages += [objects["memorial"].get_absolute_url(), objects["event"].get_absolute_url()]
+        # Each memorial page is full of tributes, comments and candles carrying the vectors,
+        # each event page full of candles; the author's pages and the wave show them too.
+        pages += [checked.path(objects) for checked in CSP_PAGES if not checked.logged_in]
     CandleEvent.objects.filter(pk=objects["event"].pk).update(message=everything)
     for n, vector in enumerate(XSS_VECTORS[:20]):
         CandleEventFactory(memorial=None, title=vector, message=f"Site-wide {n}")
     TributeFactory(memorial=objects["memorial"], message=everything, status=Status.APPROVED)
-    pages += [reverse("tributes:home")]
     for path in pages:
         page.goto(site + path)
         page.wait_for_load_state("load")
         page.keyboard.press("Tab")
         page.mouse.move(200, 300)
         page.mouse.wheel(0, 800)
+    shows_new_candles_from_the_poll(page, site, objects["live_event"])
     log_in(page, site, "xss-admin")
-    for model in admin.site._registry:
-        meta = model._meta
-        page.goto(site + reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
-        page.wait_for_load_state("load")
-    page.goto(site + reverse("admin:tributes_memorial_change", args=[objects["memorial"].pk]))
-    page.wait_for_load_state("load")
-    page.goto(site + reverse("admin:tributes_moderation_queue"))
-    page.wait_for_load_state("load")
+    for checked in CSP_PAGES:
+        if checked.logged_in:
+            page.goto(site + checked.path(objects))
+            page.wait_for_load_state("load")
     context.close()
     assert dialogs == []
-    assert len(pages) >= 15
+    assert len(pages) >= 15 * 7
+
+
+def shows_new_candles_from_the_poll(page: Page, site: str, event: CandleEvent) -> None:
+    """Candles carrying every vector arrive while the page is open, through the status poll."""
+    page.clock.install()
+    # The poll's answer may be kept by the browser for two seconds; routing turns its cache off.
+    page.route("**/status.json", lambda route: route.continue_())
+    page.goto(site + event.get_absolute_url())
+    for start in range(0, len(XSS_VECTORS), 12):
+        newest = None
+        for vector in XSS_VECTORS[start : start + 12]:
+            newest = CandleFactory(
+                memorial=event.memorial, event=event, name=vector[:120], message=vector
+            )
+        # The poll's shared answer is kept for two seconds: forget it rather than wait.
+        cache.clear()
+        page.clock.fast_forward(7_000)
+        expect(page.locator(f'[data-candle-id="{newest.pk}"]')).to_be_attached()

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from tributes.candle_forms import MemorialCandleForm
 from tributes.models import Candle
+from tributes.visitors import VISITOR_COOKIE, visitor_key
 
 register = template.Library()
 
@@ -19,6 +20,14 @@ def memorial_candles(context, memorial):
     newest = list(
         Candle.objects.for_memorial(memorial).select_related("event")[: CANDLES_SHOWN * 2]
     )
+    # Whoever lit a held candle sees it as they wrote it: nothing tells them it waits for a
+    # moderator. Changed in memory only, for this page; the memorial page is never shared.
+    request = context.get("request")
+    if request is not None and VISITOR_COOKIE in request.COOKIES:
+        key = visitor_key(request)
+        for candle in newest:
+            if candle.words_held and candle.visitor_key == key:
+                candle.words_held = False
     return {
         "memorial": memorial,
         "now": now,
