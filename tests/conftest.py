@@ -54,3 +54,31 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+def refreshed(*items):
+    for item in items:
+        item.refresh_from_db()
+    return items
+
+
+# Two family-moderated memorials: the family owns A and must never reach B.
+@pytest.fixture
+def memorial_a(owner):
+    return MemorialFactory(name="Memorial Alpha", owners=[owner], family_moderates=True)
+
+
+@pytest.fixture
+def memorial_b():
+    return MemorialFactory(name="Memorial Bravo", family_moderates=True)
+
+
+@pytest.fixture
+def family(owner, memorial_a, client):
+    """The owner of memorial A, signed in, with the family moderators' admin access."""
+    from tributes import moderation
+
+    moderation.refresh_family_moderator_access([owner])
+    owner.refresh_from_db()
+    client.force_login(owner)
+    return owner

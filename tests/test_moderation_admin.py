@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import refreshed
 from tests.factories import CommentFactory, MemorialFactory, TributeFactory, UserFactory
 from tributes import moderation
 from tributes.models import Decision, ModerationDecision, RejectionReason, Status
@@ -24,30 +25,6 @@ def run_action(client, url, action, items, **extra):
     data = {"action": action, "_selected_action": [item.pk for item in items], "index": 0}
     data.update(extra)
     return client.post(url, data, follow=True)
-
-
-def refreshed(*items):
-    for item in items:
-        item.refresh_from_db()
-    return items
-
-
-@pytest.fixture
-def memorial_a(owner):
-    return MemorialFactory(name="Memorial Alpha", owners=[owner], family_moderates=True)
-
-
-@pytest.fixture
-def memorial_b():
-    return MemorialFactory(name="Memorial Bravo", family_moderates=True)
-
-
-@pytest.fixture
-def family(owner, memorial_a, client):
-    moderation.refresh_family_moderator_access([owner])
-    owner.refresh_from_db()
-    client.force_login(owner)
-    return owner
 
 
 def test_the_queue_lists_what_waits_oldest_first(client, moderator):

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import refreshed
 from tests.factories import CommentFactory, MemorialFactory, TributeFactory, UserFactory
 from tributes import moderation
 from tributes.models import (
@@ -25,30 +26,6 @@ QUEUE = reverse("admin:tributes_moderation_queue")
 def decide(client, items, decision, **extra):
     keys = [f"{type(item).__name__.lower()}-{item.pk}" for item in items]
     return client.post(QUEUE, {"item": keys, "decision": decision, **extra}, follow=True)
-
-
-def refreshed(*items):
-    for item in items:
-        item.refresh_from_db()
-    return items
-
-
-@pytest.fixture
-def memorial_a(owner):
-    return MemorialFactory(name="Memorial Alpha", owners=[owner], family_moderates=True)
-
-
-@pytest.fixture
-def memorial_b():
-    return MemorialFactory(name="Memorial Bravo", family_moderates=True)
-
-
-@pytest.fixture
-def family(owner, memorial_a, client):
-    moderation.refresh_family_moderator_access([owner])
-    owner.refresh_from_db()
-    client.force_login(owner)
-    return owner
 
 
 @pytest.fixture
