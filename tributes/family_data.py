@@ -181,20 +181,13 @@ def photo_files(memorials) -> list[str]:
     return names
 
 
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            log.warning("could not delete a photo file; it stays on storage")
-
-
 def erase_memorials(memorials, *, by=None) -> int:
     """Delete `memorials` with every tribute, comment, love, candle, event and photo file.
 
-    The rows go in one transaction (the database cascades from the memorial); the files are
-    deleted after it commits, so a failure never leaves rows pointing at missing files.
-    Returns the number of photo files scheduled for deletion.
+    The rows go in one transaction (the database cascades from the memorial); each cascaded
+    Photo's files are deleted after it commits by the Photo post_delete signal (models.py), so a
+    failure never leaves rows pointing at missing files. Returns the number of photo files
+    scheduled for deletion.
     """
     ids = [memorial.pk for memorial in memorials]
     with transaction.atomic():
@@ -203,7 +196,6 @@ def erase_memorials(memorials, *, by=None) -> int:
         # Covers point at photos: clear them so the cascade order never matters.
         Memorial.objects.filter(pk__in=ids).update(cover_photo=None)
         Memorial.objects.filter(pk__in=ids).delete()
-        transaction.on_commit(lambda: _delete_files(names))
     for memorial_id, per_memorial in files.items():
         security_log.memorial_erased(memorial_id=memorial_id, files=len(per_memorial), by=by)
     return len(names)
