@@ -1,6 +1,8 @@
+import datetime as dt
+
 import pytest
 
-from tests.factories import MemorialFactory, UserFactory
+from tests.factories import CandleEventFactory, MemorialFactory, UserFactory
 from tributes.models import Visibility
 
 
@@ -82,3 +84,15 @@ def family(owner, memorial_a, client):
     owner.refresh_from_db()
     client.force_login(owner)
     return owner
+
+
+# The family's candle lighting on the Wave of Light: 19:00 in London, 18:00 UTC (summer time).
+@pytest.fixture
+def event(memorial):
+    return CandleEventFactory(
+        memorial=memorial,
+        title="Candles for Teddy",
+        local_date=dt.date(2026, 10, 15),
+        local_time=dt.time(19, 0),
+        time_zone="Europe/London",
+    )

@@ -14,17 +14,6 @@ pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC)  # 19:00 in London
 
 
-@pytest.fixture
-def event(memorial):
-    return CandleEventFactory(
-        memorial=memorial,
-        title="Candles for Teddy",
-        local_date=dt.date(2026, 10, 15),
-        local_time=dt.time(19, 0),
-        time_zone="Europe/London",
-    )
-
-
 def _light(client, event, **overrides):
     data = {"name": "Sam", "show_name": "on", "message": "For Teddy, with love."}
     return client.post(reverse("tributes:event_light", args=[event.slug]), {**data, **overrides})

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import CandleEventFactory, CandleFactory, MemorialFactory, UserFactory
+from tests.factories import CandleFactory, MemorialFactory, UserFactory
 from tributes.models import BlockedTerm, Candle
 from tributes.spam import reasons_to_hold
 
@@ -25,17 +25,6 @@ START = dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC)  # 19:00 in London
 DURING = START + dt.timedelta(minutes=5)
 SPAMMY = "Cheap flights at www.fly-cheap.com and www.fly-cheaper.com"
 CHANGELIST = reverse("admin:tributes_candle_changelist")
-
-
-@pytest.fixture
-def event(memorial):
-    return CandleEventFactory(
-        memorial=memorial,
-        title="Candles for Teddy",
-        local_date=dt.date(2026, 10, 15),
-        local_time=dt.time(19, 0),
-        time_zone="Europe/London",
-    )
 
 
 @pytest.fixture

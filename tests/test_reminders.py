@@ -25,17 +25,6 @@ START = dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC)  # 19:00 in London
 BEFORE = START - dt.timedelta(days=2)
 
 
-@pytest.fixture
-def event(memorial):
-    return CandleEventFactory(
-        memorial=memorial,
-        title="Candles for Teddy",
-        local_date=dt.date(2026, 10, 15),
-        local_time=dt.time(19, 0),
-        time_zone="Europe/London",
-    )
-
-
 def _sign_up(client, event, **overrides):
     data = {"email": "Sam@Example.org", "minutes_before": "60"}
     return client.post(reverse("tributes:event_remind", args=[event.slug]), {**data, **overrides})
