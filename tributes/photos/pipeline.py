@@ -5,35 +5,23 @@ ever stored or served, so nothing hidden in it (EXIF with GPS, XMP, comments, HT
 the image data) survives. Images are recognised by their content alone, and only by the decoders
 listed in ACCEPTED_FORMATS: some formats Pillow knows (EPS) would run external programs.
 
-Interface for forms:
-- `PhotoField`: a form field whose cleaned value is a `PreparedPhoto` (or None when left empty).
-- `save_photo(prepared_or_upload, memorial=..., alt_text=...)`: stores the renditions, returns a Photo.
-- `shared_by_alt_text(author_name)`: the default description, "Photo shared by Sam".
-- `admin_thumbnail(photo)`: a small <img> for admin lists.
+`prepare_photo(upload)` checks and re-encodes an upload into a `PreparedPhoto`; the form field
+(photos/fields.py) calls it, and photos/storage.py stores the result.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import secrets
 import warnings
 from dataclasses import dataclass, field
 
 import pillow_heif
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageCms
-
-from tributes.models import Memorial, Photo
 
 logger = logging.getLogger(__name__)
 
@@ -260,114 +248,3 @@ def _renditions(image: Image.Image, upright: Image.Transpose | None) -> list[Ren
         result.append(Rendition(width=width, height=height, data=buffer.getvalue()))
     result.reverse()
     return result
-
-
-def save_photo(
-    photo: PreparedPhoto | UploadedFile, *, memorial: Memorial, alt_text: str = ""
-) -> Photo:
-    """Store the renditions of `photo` under random names and create its Photo row.
-
-    Accepts a PreparedPhoto (what PhotoField gives a form) or an upload, which is checked first
-    (and may raise ValidationError). Writes the files through `default_storage` before the row:
-    if the row cannot be created they are deleted again. Files are only ever served through a
-    Photo row, so files left by a transaction rolled back later are never shown.
-    """
-    prepared = photo if isinstance(photo, PreparedPhoto) else prepare_photo(photo)
-    key = secrets.token_urlsafe(18)
-    stored = []
-    try:
-        for rendition in prepared.renditions:
-            name = default_storage.save(
-                f"photos/{key}-{rendition.width}.webp", ContentFile(rendition.data)
-            )
-            stored.append({"width": rendition.width, "height": rendition.height, "name": name})
-        saved = Photo.objects.create(
-            memorial=memorial,
-            renditions=stored,
-            width=prepared.width,
-            height=prepared.height,
-            alt_text=alt_text[: Photo._meta.get_field("alt_text").max_length],
-        )
-    except BaseException:
-        _delete_files([item["name"] for item in stored])
-        raise
-    return saved
-
-
-def shared_by_alt_text(author_name: str) -> str:
-    """The description of a tribute's photo when its author wrote none."""
-    return str(_("Photo shared by %(name)s") % {"name": author_name})
-
-
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError as error:
-            logger.warning("Could not delete photo file %s: %r", name, error)
-
-
-def admin_thumbnail(photo: Photo | None, *, width: int = 80):
-    """An <img> of the smallest rendition for admin lists, or a dash when there is no photo."""
-    if photo is None or not photo.renditions:
-        return "—"
-    smallest = photo.renditions[0]
-    height = max(1, round(smallest["height"] * width / smallest["width"]))
-    return format_html(
-        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" class="photo-thumbnail">',
-        photo.rendition_url(smallest["width"]),
-        width,
-        height,
-        photo.alt_text,
-    )
-
-
-class PhotoUploadHandler(TemporaryFileUploadHandler):
-    """Streams uploads to a temporary file, and stops writing once one is over the size limit.
-
-    The rest of the request is still read, so every other field of the form arrives; the file
-    keeps its real size, so `prepare_photo` can say how large it was.
-    """
-
-    def new_file(self, *args, **kwargs) -> None:
-        super().new_file(*args, **kwargs)
-        self.over_limit = False
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        if start + len(raw_data) > settings.PHOTO_MAX_UPLOAD_BYTES:
-            if not self.over_limit:
-                self.over_limit = True
-                self.file.seek(0)
-                self.file.truncate()
-            return None
-        self.file.write(raw_data)
-        return None
-
-
-class PhotoField(forms.FileField):
-    """A file field whose cleaned value is a PreparedPhoto, ready for `save_photo`.
-
-    Validation decodes and re-encodes the image, so a broken file is refused next to the field.
-    """
-
-    widget = forms.FileInput
-
-    default_error_messages = {"empty": MESSAGES["empty"]}
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("label", _("Photo"))
-        kwargs.setdefault(
-            "help_text",
-            _(
-                "A JPEG, PNG, WebP, GIF or HEIC image. Location and camera details are removed "
-                "before it is stored."
-            ),
-        )
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("accept", ACCEPT_ATTRIBUTE)
-
-    def to_python(self, data) -> PreparedPhoto | None:
-        upload = super().to_python(data)
-        if upload is None:
-            return None
-        return prepare_photo(upload)

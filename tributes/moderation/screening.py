@@ -10,17 +10,9 @@
 - `is_repeat_post(...)` refuses the same words from the same visitor on the same memorial within
   SPAM_REPEAT_WINDOW_MINUTES; two different mourners may both write "Sending so much love".
 
-Wiring, in a posting view and its workflow function::
-
-    class TributeForm(SpamCheckedFormMixin, forms.ModelForm): ...
-
-    form = TributeForm(request.POST)
-    if form.is_valid():
-        if is_repeat_post(visitor_key=key, memorial_id=memorial.pk, text=form.cleaned_data["message"]):
-            form.add_error("message", _("You sent these same words a moment ago."))
-        else:
-            reasons = screen_message(kind="tribute", text=..., email=..., form=form)
-            # reasons -> save as pending (never published straight away), with the reasons noted.
+Wiring: the posting forms mix in `SpamCheckedFormMixin`; the posting services
+(tributes/posting/services.py, tributes/candles/lighting.py) call `is_repeat_post` and
+`screen_message` on every post, whichever view or command sent it.
 """
 
 from __future__ import annotations
@@ -29,6 +21,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from django import forms
 from django.conf import settings
@@ -38,10 +31,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tributes import security_log
+from tributes.models import BlockedTerm
+from tributes.security import log as security_log
+from tributes.security.kept_text import HONEYPOT_FIELD, STARTED_FIELD
+from tributes.text import normalise_text
 
-HONEYPOT_FIELD = "website"
-STARTED_FIELD = "form_started"
 _STARTED_SALT = "tributes.spam.form_started"
 
 # Codes stored or logged with a held message; the matched words themselves are never logged.
@@ -51,6 +45,8 @@ HOLD_REASONS = {
     "blocked_email": _("The email address is at a blocked domain."),
     "sent_quickly": _("It was sent within seconds of opening the form."),
     "form_old": _("The form was opened a long time before it was sent."),
+    # Not a screening result: noted by posting.services.edit_item on a published item.
+    "edited": _("Its author changed the words after it was published."),
 }
 
 # Web addresses as people and spammers write them: with a scheme, starting with www., or a bare
@@ -63,14 +59,14 @@ _LINK = re.compile(
 )
 
 
+def describe_hold(code: str) -> str:
+    """A moderator's sentence for one hold code."""
+    return str(HOLD_REASONS.get(code, code))
+
+
 def describe_reasons(codes: list[str]) -> str:
-    """A moderator's sentence for a list of hold codes."""
-    return " ".join(str(HOLD_REASONS.get(code, code)) for code in codes)
-
-
-def _normalise(text: str) -> str:
-    """Case-folded, compatibility-normalised text with single spaces (fullwidth letters match)."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """A moderator's sentences for a list of hold codes."""
+    return " ".join(describe_hold(code) for code in codes)
 
 
 def count_links(text: str) -> int:
@@ -78,7 +74,7 @@ def count_links(text: str) -> int:
 
 
 # The blocked words and domains, shared by every posting (candles at 7pm included) for this
-# long. Saving or deleting a BlockedTerm forgets them at once (see tributes/models.py); other
+# long. Saving or deleting a BlockedTerm forgets them at once (see tributes/signals.py); other
 # processes with their own local cache see a change within this time.
 BLOCKED_TERMS_CACHE_KEY = "spam:blocked-terms"
 BLOCKED_TERMS_CACHE_SECONDS = 60
@@ -86,8 +82,6 @@ BLOCKED_TERMS_CACHE_SECONDS = 60
 
 def blocked_terms() -> tuple[list[str], list[str]]:
     """The blocked words and email domains: from the shared cache, or one query when it is cold."""
-    from tributes.models import BlockedTerm
-
     terms = cache.get(BLOCKED_TERMS_CACHE_KEY)
     if terms is None:
         terms = BlockedTerm.objects.words_and_domains()
@@ -109,23 +103,25 @@ def reasons_to_hold(text: str, email: str = "") -> list[str]:
     if count_links(text) > settings.SPAM_MAX_LINKS:
         reasons.append("links")
     words, domains = blocked_terms()
-    normalised = _normalise(text)
+    normalised = normalise_text(text)
     if any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", normalised) for word in words if word):
         reasons.append("blocked_word")
-    domain = _normalise(email).rpartition("@")[2] if "@" in email else ""
+    domain = normalise_text(email).rpartition("@")[2] if "@" in email else ""
     if domain and any(domain == d or domain.endswith("." + d) for d in domains):
         reasons.append("blocked_email")
     return reasons
 
 
-def screen_message(*, kind: str, text: str, email: str = "", form=None) -> list[str]:
+def screen_message(
+    *, kind: str, text: str, email: str = "", form_reasons: Sequence[str] = ()
+) -> list[str]:
     """Every reason to hold this message: the form's own (too fast, too old) and `reasons_to_hold`.
 
     Logs the reason codes (never the words) when there are any. `kind` names what is posted
     ("tribute", "comment", ...) for the log. An empty list means it may follow the memorial's
     normal moderation rule.
     """
-    reasons = list(getattr(form, "hold_reasons", [])) + reasons_to_hold(text, email)
+    reasons = [*form_reasons, *reasons_to_hold(text, email)]
     if reasons:
         security_log.message_held(kind=kind, reasons=reasons)
     return reasons
@@ -138,7 +134,7 @@ def is_repeat_post(*, visitor_key: str, memorial_id: int, text: str) -> bool:
     once the form is valid, just before saving; after an idempotency-key lookup, so that a resent
     form finds its first row rather than this refusal.
     """
-    fingerprint = f"{visitor_key}:{memorial_id}:{_normalise(text)}".encode()
+    fingerprint = f"{visitor_key}:{memorial_id}:{normalise_text(text)}".encode()
     digest = hmac.new(settings.SECRET_KEY.encode(), fingerprint, hashlib.sha256).hexdigest()
     window = settings.SPAM_REPEAT_WINDOW_MINUTES * 60
     return not cache.add(f"spam:repeat:{digest}", 1, timeout=window)

@@ -1,48 +1,29 @@
-"""Posting, editing and deleting tributes and comments, and every moderation decision.
+"""Posting, editing and deleting tributes and comments, finding them by token, sending love.
 
-Workflows that touch several models or send mail live here as typed functions, each in one
-transaction; emails leave only after it commits (tributes/emails.py), and a mail server that
-fails is logged without undoing or hiding what was saved (`robust=True`). The moderation
-notice is a task of Django's tasks framework, queued with `run_after` so that whoever
-moderates a memorial hears at most once per NOTICE_INTERVAL that something waits.
+Each workflow is a typed function in one transaction; emails leave only after it commits
+(tributes/emails.py), and a mail server that fails is logged without undoing or hiding what was
+saved (`robust=True`). Every post is screened here (moderation/screening.py), whoever calls.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet
-from django.tasks import task
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from tributes import emails, spam, tokens
-from tributes.images import PreparedPhoto, save_photo, shared_by_alt_text
-from tributes.models import (
-    Comment,
-    Decision,
-    Love,
-    Memorial,
-    ModerationDecision,
-    ModerationMode,
-    ModerationNotice,
-    Photo,
-    RejectionReason,
-    Status,
-    Tribute,
-)
-from tributes.roles import FAMILY_MODERATORS_GROUP, MODERATORS_GROUP
+from tributes import emails
+from tributes.access import may_post
+from tributes.models import Comment, Love, Memorial, ModerationMode, Photo, Status, Tribute
+from tributes.moderation import screening
+from tributes.moderation.notices import schedule_moderation_notice
+from tributes.photos.pipeline import PreparedPhoto
+from tributes.photos.storage import save_photo, shared_by_alt_text
+from tributes.security import tokens
 
-# At most one "something is waiting" email per memorial in this time.
-NOTICE_INTERVAL = dt.timedelta(minutes=15)
-# A queued notice that has not run after this long is taken as lost (a worker died), so a new
-# post can queue another one instead of waiting forever.
-NOTICE_LOST_AFTER = dt.timedelta(hours=1)
 # Modes where nothing new appears before a moderator has read it.
 HELD_MODES = {ModerationMode.ALL_HELD, ModerationMode.FIRST_TIME_HELD}
 
@@ -54,7 +35,7 @@ class PostingClosed(Exception):
 
 
 class RepeatPost(Exception):
-    """This visitor sent these same words to this memorial a moment ago (tributes/spam.py)."""
+    """This visitor sent these same words to this memorial a moment ago (see screening)."""
 
 
 @dataclass(frozen=True)
@@ -66,13 +47,6 @@ class Posted:
     token: str
     created: bool
     submission_key: str
-
-
-def may_post(memorial: Memorial, user) -> bool:
-    """Whether `user` may write on `memorial` (one query when the family alone may post)."""
-    if memorial.moderation_mode == ModerationMode.FAMILY_ONLY:
-        return memorial.is_owned_by(user)
-    return True
 
 
 def _has_published_posts(memorial: Memorial, email: str) -> bool:
@@ -93,7 +67,7 @@ def _starting_state(memorial: Memorial, *, author_email: str, user) -> dict:
     """
     if memorial.is_owned_by(user):
         return {"status": Status.APPROVED, "moderated_by": user, "moderated_at": timezone.now()}
-    if memorial.moderation_mode == ModerationMode.FAMILY_ONLY:
+    if not may_post(memorial, user):
         raise PostingClosed
     if memorial.moderation_mode == ModerationMode.OPEN:
         return {"status": Status.APPROVED}
@@ -104,12 +78,8 @@ def _starting_state(memorial: Memorial, *, author_email: str, user) -> dict:
     return {"status": Status.PENDING}
 
 
-def _needs_a_moderator(item: Item) -> bool:
-    return item.status == Status.PENDING or (item.is_published and item.moderated_at is None)
-
-
 def _words(item: Item) -> tuple[str, str]:
-    return item.author_name, item.message if isinstance(item, Tribute) else item.body
+    return item.author_name, item.text
 
 
 def _find_resent(item: Item, submission_keys: Iterable[str]) -> Posted | None:
@@ -137,15 +107,16 @@ def _create(
     submission_key: str,
     earlier_keys: Iterable[str],
     *,
-    hold_reasons: Sequence[str] = (),
+    form_hold_reasons: Sequence[str] = (),
     visitor_key: str = "",
 ) -> Posted:
-    """Save a new item once, whatever the number of times its form was sent.
+    """Screen and save a new item once, whatever the number of times its form was sent.
 
     `earlier_keys` are the keys this browser posted under lately: the same words sent again
     from a re-loaded form (which carries a new key) find the item they already created. Then,
-    and only then, the same words from this visitor raise RepeatPost, and `hold_reasons` (from
-    the spam checks) keep a visitor's item waiting for a moderator whatever the moderation mode.
+    and only then, the same words from this visitor raise RepeatPost, and the screening's
+    reasons (with the form's own, `form_hold_reasons`: sent too fast, form too old) keep a
+    visitor's item waiting for a moderator whatever the moderation mode.
     """
     if not tokens.is_submission_key(submission_key):
         # A form without a valid key (an old page, a hand-made post) still must not lose words.
@@ -154,10 +125,16 @@ def _create(
     resent = _find_resent(item, [submission_key, *earlier])
     if resent:
         return resent
-    if visitor_key and spam.is_repeat_post(
-        visitor_key=visitor_key, memorial_id=memorial.pk, text=_words(item)[1]
+    if visitor_key and screening.is_repeat_post(
+        visitor_key=visitor_key, memorial_id=memorial.pk, text=item.text
     ):
         raise RepeatPost
+    hold_reasons = screening.screen_message(
+        kind=item.kind,
+        text=f"{item.author_name}\n{item.text}",
+        email=item.author_email,
+        form_reasons=form_hold_reasons,
+    )
     if hold_reasons and item.is_published and item.moderated_by is None:
         # Published at once by the memorial's mode, but something in it needs a moderator's eyes.
         item.status = Status.PENDING
@@ -179,7 +156,7 @@ def _create(
         if resent is None:
             raise
         return resent
-    if _needs_a_moderator(item):
+    if item.is_to_read:
         schedule_moderation_notice(memorial)
     if item.author_email:
         transaction.on_commit(partial(emails.send_private_link, item, token), robust=True)
@@ -202,7 +179,7 @@ def post_tribute(
     photo_description: str = "",
     user=None,
     earlier_keys: Iterable[str] = (),
-    hold_reasons: Sequence[str] = (),
+    form_hold_reasons: Sequence[str] = (),
     visitor_key: str = "",
 ) -> Posted:
     """Save a visitor's tribute with the status its memorial's moderation mode gives it.
@@ -234,12 +211,12 @@ def post_tribute(
         memorial,
         submission_key,
         earlier_keys,
-        hold_reasons=hold_reasons,
+        form_hold_reasons=form_hold_reasons,
         visitor_key=visitor_key,
     )
     if not posted.created and photo is not None and photo.pk != posted.item.photo_id:
         # A resent form brought its photo again: the first send already kept one. Its files go
-        # after commit with the row (see the Photo signals in models.py).
+        # after commit with the row (see tributes/signals.py).
         photo.delete()
     return posted
 
@@ -255,7 +232,7 @@ def post_comment(
     notify_on_publish: bool = False,
     user=None,
     earlier_keys: Iterable[str] = (),
-    hold_reasons: Sequence[str] = (),
+    form_hold_reasons: Sequence[str] = (),
     visitor_key: str = "",
 ) -> Posted:
     """Save a comment on a published tribute; the same rules as `post_tribute`."""
@@ -275,7 +252,7 @@ def post_comment(
         memorial,
         submission_key,
         earlier_keys,
-        hold_reasons=hold_reasons,
+        form_hold_reasons=form_hold_reasons,
         visitor_key=visitor_key,
     )
 
@@ -311,7 +288,7 @@ def edit_item(item: Item, **changes: str) -> bool:
         fields += ["status", "moderated_by", "moderated_at", "hold_reasons"]
     item.full_clean(exclude=["idempotency_key", "edit_token_hash"])
     item.save(update_fields=fields)
-    if _needs_a_moderator(item):
+    if item.is_to_read:
         schedule_moderation_notice(memorial)
     return True
 
@@ -324,64 +301,8 @@ def delete_item(item: Item) -> None:
     under a deleted tribute go with it, since they answer words that no longer exist. The audit
     trail keeps who decided what and when, without the text.
     """
-    # A tribute's photo and its files follow it (see the Photo signals in models.py).
+    # A tribute's photo and its files follow it (see tributes/signals.py).
     item.delete()
-
-
-def _record(item: Item, decision: str, *, by, reason: str = "") -> None:
-    ModerationDecision.objects.create(
-        memorial=item.memorial,
-        tribute=item if isinstance(item, Tribute) else None,
-        comment=item if isinstance(item, Comment) else None,
-        item_label=f"{item._meta.verbose_name.capitalize()} {item.pk}",
-        decision=decision,
-        reason=reason,
-        decided_by=by,
-    )
-
-
-def _lock(item: Item) -> None:
-    """Lock the item's row and read its current status, so that two moderators deciding at
-    the same moment are applied one after the other (and an author is told only once)."""
-    item.status = (
-        type(item).objects.select_for_update().values_list("status", flat=True).get(pk=item.pk)
-    )
-
-
-@transaction.atomic
-def approve(item: Item, *, by) -> None:
-    """Publish the item (or mark a published one as read); tell an author who asked."""
-    _lock(item)
-    was_published = item.is_published
-    item.approve(by=by)
-    _record(item, Decision.APPROVED, by=by)
-    if not was_published and item.notify_on_publish and item.author_email:
-        transaction.on_commit(partial(emails.send_published, item), robust=True)
-
-
-@transaction.atomic
-def reject(item: Item, *, by, reason: str) -> None:
-    """Hide the item for good unless restored. Nobody is ever told about a rejection."""
-    if reason not in RejectionReason.values:
-        raise ValueError(f"Unknown rejection reason {reason!r}")
-    _lock(item)
-    item.reject(by=by, reason=reason)
-    _record(item, Decision.REJECTED, by=by, reason=reason)
-
-
-@transaction.atomic
-def mark_spam(item: Item, *, by) -> None:
-    _lock(item)
-    item.mark_spam(by=by)
-    _record(item, Decision.SPAM, by=by, reason=RejectionReason.SPAM)
-
-
-@transaction.atomic
-def restore(item: Item, *, by) -> None:
-    """Put a rejected or spam item back in the queue, to be decided again."""
-    _lock(item)
-    item.restore(by=by)
-    _record(item, Decision.RESTORED, by=by)
 
 
 @transaction.atomic
@@ -396,120 +317,3 @@ def send_love(tribute: Tribute, *, visitor_key: str) -> bool:
         return False
     Tribute.objects.filter(pk=tribute.pk).update(love_count=F("love_count") + 1)
     return True
-
-
-@dataclass(frozen=True)
-class Waiting:
-    pending: int
-    unreviewed: int
-
-    @property
-    def total(self) -> int:
-        return self.pending + self.unreviewed
-
-
-def waiting_for_moderation(memorial: Memorial) -> Waiting:
-    """How many items wait for approval, and how many went up at once and wait to be read."""
-    unreviewed = Q(status=Status.APPROVED, moderated_at__isnull=True)
-    counts = [
-        model.objects.for_memorial(memorial).aggregate(
-            pending=Count("pk", filter=Q(status=Status.PENDING)),
-            unreviewed=Count("pk", filter=unreviewed),
-        )
-        for model in (Tribute, Comment)
-    ]
-    return Waiting(
-        pending=sum(c["pending"] for c in counts), unreviewed=sum(c["unreviewed"] for c in counts)
-    )
-
-
-def moderator_emails(memorial: Memorial) -> list[str]:
-    """Who is told that something waits: the family when it moderates, else the site's moderators."""
-    if memorial.family_moderates:
-        users = memorial.owners.filter(is_active=True)
-    else:
-        users = get_user_model().objects.filter(
-            is_active=True, is_staff=True, groups__name=MODERATORS_GROUP
-        )
-    return sorted({email for email in users.values_list("email", flat=True) if email})
-
-
-def schedule_moderation_notice(memorial: Memorial) -> None:
-    """Queue the "something is waiting" email unless one is already queued.
-
-    The first notice after a quiet spell goes at once; the next no sooner than NOTICE_INTERVAL
-    after the last one. Run inside the posting transaction: the memorial's notice row is locked,
-    so two posts at the same moment queue one task between them.
-    """
-    now = timezone.now()
-    ModerationNotice.objects.get_or_create(memorial=memorial)
-    notice = ModerationNotice.objects.select_for_update().get(memorial=memorial)
-    if notice.scheduled_for is not None and notice.scheduled_for > now - NOTICE_LOST_AFTER:
-        return
-    run_at = now
-    if notice.last_sent_at is not None:
-        run_at = max(now, notice.last_sent_at + NOTICE_INTERVAL)
-    notice.scheduled_for = run_at
-    notice.save(update_fields=["scheduled_for"])
-    notify_moderators.using(run_after=run_at).enqueue(memorial.pk)
-
-
-@task()
-def notify_moderators(memorial_id: int) -> int:
-    """Tell whoever moderates the memorial how many items wait. Returns the emails sent."""
-    with transaction.atomic():
-        notice = (
-            ModerationNotice.objects.select_for_update()
-            .select_related("memorial")
-            .filter(memorial_id=memorial_id)
-            .first()
-        )
-        if notice is None:
-            return 0
-        now = timezone.now()
-        if notice.last_sent_at is not None and now < notice.last_sent_at + NOTICE_INTERVAL:
-            # Only reachable if a lost notice was replaced: never send two within the interval.
-            notice.scheduled_for = notice.last_sent_at + NOTICE_INTERVAL
-            notice.save(update_fields=["scheduled_for"])
-            notify_moderators.using(run_after=notice.scheduled_for).enqueue(memorial_id)
-            return 0
-        notice.scheduled_for = None
-        memorial = notice.memorial
-        waiting = waiting_for_moderation(memorial)
-        recipients = moderator_emails(memorial)
-        if waiting.total and recipients:
-            notice.last_sent_at = now
-            transaction.on_commit(
-                partial(emails.send_moderation_notice, memorial, waiting, recipients), robust=True
-            )
-        notice.save(update_fields=["scheduled_for", "last_sent_at"])
-        return len(recipients) if waiting.total else 0
-
-
-def refresh_family_moderator_access(users) -> None:
-    """Give staff access (the Family moderators group) to owners of family-moderated memorials.
-
-    Takes it back from the given users who no longer own any such memorial, keeping staff status
-    for anyone who has it for another reason (superusers, other groups, own permissions).
-    """
-    group = Group.objects.get(name=FAMILY_MODERATORS_GROUP)
-    needing = set(Memorial.objects.filter(family_moderates=True).values_list("owners", flat=True))
-    for user in users:
-        if user.pk in needing:
-            user.groups.add(group)
-            if not user.is_staff:
-                user.is_staff = True
-                user.save(update_fields=["is_staff"])
-        elif user.groups.filter(pk=group.pk).exists():
-            user.groups.remove(group)
-            keeps_staff = (
-                user.is_superuser or user.groups.exists() or user.user_permissions.exists()
-            )
-            if not keeps_staff and user.is_staff:
-                user.is_staff = False
-                user.save(update_fields=["is_staff"])
-
-
-def family_moderators():
-    """The users who have staff access as a family moderator now."""
-    return get_user_model().objects.filter(groups__name=FAMILY_MODERATORS_GROUP)

@@ -14,7 +14,7 @@ log = logging.getLogger("tributes.security")
 def moderation_decided(item, *, status: str, by, reason: str = "") -> None:
     log.info(
         "moderation %s=%s status=%s by_user=%s reason=%s",
-        item._meta.model_name,
+        item.kind,
         item.pk,
         status,
         getattr(by, "pk", None),

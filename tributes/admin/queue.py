@@ -1,9 +1,9 @@
 """One moderation queue in the admin: tributes and comments to read, together, oldest first.
 
 The page lists what waits for approval (and what went up at once and waits to be read) on the
-memorials the person may moderate (tributes/admin_scoping.py), and applies bulk decisions through
-the same functions as the admin actions (tributes/moderation.py). It is served by TributeAdmin's
-`get_urls`, so the admin site's login, staff check and CSRF protection wrap it.
+memorials the person may moderate (tributes/moderation/queue.py), and applies bulk decisions
+through the same functions as the admin actions (tributes/moderation/decisions.py). It is served
+by TributeAdmin's `get_urls`, so the admin site's login, staff check and CSRF protection wrap it.
 """
 
 from __future__ import annotations
@@ -11,54 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import CharField, Q, QuerySet, Value
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from tributes import moderation, spam
-from tributes.admin_scoping import memorials_in_scope
-from tributes.images import admin_thumbnail
-from tributes.models import Comment, ModerationMode, RejectionReason, Status, Tribute
+from tributes.admin.photos import admin_thumbnail
+from tributes.models import Comment, RejectionReason, Tribute
+from tributes.moderation import queue
 
 PER_PAGE = 50
-TO_READ = Q(status=Status.PENDING) | Q(status=Status.APPROVED, moderated_at__isnull=True)
-DECISIONS = ("approve", "reject", "spam")
-
-
-@dataclass(frozen=True)
-class Queue:
-    """What this person may read and decide: None for a kind they have no permission for."""
-
-    tributes: QuerySet[Tribute] | None
-    comments: QuerySet[Comment] | None
-
-
-def queue_for(user, *, memorial_id: int | None = None) -> Queue:
-    """The tributes and comments `user` may moderate now, scoped to their memorials.
-
-    Needs change permission: viewing alone is not moderating. `memorial_id` narrows the queue
-    to one memorial (within the scope, never beyond it). Makes no query by itself.
-    """
-    memorials = memorials_in_scope(user, family_moderated_only=True)
-    tributes = comments = None
-    if user.has_perm("tributes.change_tribute"):
-        tributes = Tribute.objects.filter(TO_READ)
-        if memorials is not None:
-            tributes = tributes.filter(memorial__in=memorials.values("pk"))
-        if memorial_id is not None:
-            tributes = tributes.filter(memorial_id=memorial_id)
-    if user.has_perm("tributes.change_comment"):
-        comments = Comment.objects.filter(TO_READ)
-        if memorials is not None:
-            comments = comments.filter(tribute__memorial__in=memorials.values("pk"))
-        if memorial_id is not None:
-            comments = comments.filter(tribute__memorial_id=memorial_id)
-    return Queue(tributes, comments)
 
 
 def _memorial_id(request: HttpRequest) -> int | None:
@@ -78,55 +43,15 @@ class Row:
 
     @property
     def memorial(self):
-        return self.item.memorial if self.kind == "tribute" else self.item.tribute.memorial
+        return self.item.memorial
 
     @property
     def text(self) -> str:
-        return self.item.message if self.kind == "tribute" else self.item.body
+        return self.item.text
 
     @property
     def held_because(self) -> list[str]:
-        return why_held(self.item, self.memorial)
-
-
-def why_held(item: Tribute | Comment, memorial) -> list[str]:
-    """Why a tribute or comment waits, in a moderator's words, from what is known about it.
-
-    Pass the item's memorial already fetched (a comment's is two relations away).
-    """
-    reasons = [str(_describe(code)) for code in item.hold_reasons]
-    if item.status == Status.APPROVED and item.moderated_at is None:
-        reasons.append(_("Published at once by the memorial's setting; not yet read."))
-    elif item.status == Status.PENDING and item.moderated_at is not None:
-        reasons.append(_("Put back in the queue by a moderator."))
-    elif item.status == Status.PENDING and not item.hold_reasons:
-        if memorial.moderation_mode == ModerationMode.ALL_HELD:
-            reasons.append(_("Everything on this memorial waits for approval."))
-        elif memorial.moderation_mode == ModerationMode.FIRST_TIME_HELD:
-            reasons.append(_("A first post from this writer on this memorial."))
-    return reasons
-
-
-def _describe(code: str) -> str:
-    if code == "edited":
-        return _("Its author changed the words after it was published.")
-    return spam.HOLD_REASONS.get(code, code)
-
-
-def _entries(queue: Queue) -> QuerySet:
-    """(created_at, kind, pk) of every item in the queue, oldest first, as one UNION query.
-
-    The queue holds at least one kind (the view refuses anyone who may decide neither).
-    """
-    parts = [
-        items.order_by()
-        .annotate(kind=Value(kind, output_field=CharField()))
-        .values_list("created_at", "kind", "pk")
-        for kind, items in (("tribute", queue.tributes), ("comment", queue.comments))
-        if items is not None
-    ]
-    entries = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return entries.order_by("created_at", "kind", "pk")
+        return queue.why_held(self.item, self.memorial)
 
 
 def _rows(entries: list[tuple]) -> list[Row]:
@@ -170,7 +95,7 @@ def _problems(chosen: dict[str, set[int]], decision: str, reason: str) -> dict[s
     """What stops a decision, by the field it belongs next to (empty when it may go ahead)."""
     if not chosen["tribute"] and not chosen["comment"]:
         return {"item": _("Please select at least one item. Nothing was changed.")}
-    if decision not in DECISIONS:
+    if decision not in queue.DECISIONS:
         return {"decision": _("Please choose what to do with the selected items.")}
     if decision == "reject" and reason not in RejectionReason.values:
         return {
@@ -179,34 +104,6 @@ def _problems(chosen: dict[str, set[int]], decision: str, reason: str) -> dict[s
             )
         }
     return {}
-
-
-def _decide(
-    queue: Queue, chosen: dict[str, set[int]], *, decision: str, reason: str, by
-) -> dict[str, int]:
-    """Apply the decision to every chosen item still in this person's queue; count them by kind.
-
-    Items outside the queue (another memorial, or decided by someone else meanwhile) are left
-    exactly as they are.
-    """
-    decide = {
-        "approve": lambda item: moderation.approve(item, by=by),
-        "reject": lambda item: moderation.reject(item, by=by, reason=reason),
-        "spam": lambda item: moderation.mark_spam(item, by=by),
-    }[decision]
-    done = {"tribute": 0, "comment": 0}
-    for kind, items in (("tribute", queue.tributes), ("comment", queue.comments)):
-        if items is None or not chosen[kind]:
-            continue
-        related = "memorial" if kind == "tribute" else "tribute__memorial"
-        for item in items.select_related(related).filter(pk__in=chosen[kind]):
-            try:
-                decide(item)
-            except ObjectDoesNotExist:
-                # Its author deleted it while the moderator was reading the list.
-                continue
-            done[kind] += 1
-    return done
 
 
 def _tell(request: HttpRequest, done: dict[str, int], *, decision: str, reason: str) -> None:
@@ -252,18 +149,18 @@ def _tell(request: HttpRequest, done: dict[str, int], *, decision: str, reason: 
 def moderation_queue(request: HttpRequest, *, admin_site) -> HttpResponse:
     """The queue page. Wrapped by `admin_site.admin_view` (login, staff, CSRF)."""
     memorial_id = _memorial_id(request)
-    queue = queue_for(request.user, memorial_id=memorial_id)
-    if queue.tributes is None and queue.comments is None:
+    moderated = queue.queue_for(request.user, memorial_id=memorial_id)
+    if moderated.tributes is None and moderated.comments is None:
         raise PermissionDenied
     chosen = _selected(request)
     decision = request.POST.get("decision", "")
     reason = request.POST.get("reason", "")
     errors = _problems(chosen, decision, reason) if request.method == "POST" else {}
     if request.method == "POST" and not errors:
-        done = _decide(queue, chosen, decision=decision, reason=reason, by=request.user)
+        done = queue.decide_chosen(moderated, decision=decision, reason=reason, by=request.user)
         _tell(request, done, decision=decision, reason=reason)
         return HttpResponseRedirect(request.get_full_path())
-    page = Paginator(_entries(queue), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(queue.queue_entries(moderated), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         **admin_site.each_context(request),
         "title": _("Moderation queue"),

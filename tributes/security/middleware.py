@@ -1,4 +1,7 @@
+"""Middleware of our own: the Permissions-Policy header, and refusing oversized requests."""
+
 from django.conf import settings
+from django.shortcuts import render
 
 
 class PermissionsPolicyMiddleware:
@@ -29,7 +32,6 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BODY_BYTES:
-            from tributes.views.errors import request_too_large
-
-            return request_too_large(request)
+            limit_mb = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
+            return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
         return self.get_response(request)

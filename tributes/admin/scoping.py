@@ -1,10 +1,8 @@
-"""Which memorials a person working in the admin may see and act on.
+"""The admin's scoping: every list, page, action and choice limited to the person's memorials.
 
-Site moderators (superusers and the Moderators group) work on every memorial. A family owner with
-staff access works only on the memorials they own: for tributes and comments only where the family
-moderates, for candle events on all of their memorials. Every admin built on `MemorialScopedAdmin`
-applies that scope to its changelist, change view, actions (they receive the scoped queryset),
-foreign-key choice lists and raw-id lookups.
+Who may work on which memorial is decided in tributes/access.py (`memorials_in_scope`). Every
+admin built on `MemorialScopedAdmin` applies that scope to its changelist, change view, actions
+(they receive the scoped queryset), foreign-key choice lists and raw-id lookups.
 """
 
 from __future__ import annotations
@@ -12,28 +10,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 
+from tributes.access import memorials_in_scope
 from tributes.models import Comment, Memorial, Photo, Tribute
-from tributes.roles import MODERATORS_GROUP
-
-
-def is_site_moderator(user) -> bool:
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_is_site_moderator", None)
-    if cached is None:
-        cached = user.groups.filter(name=MODERATORS_GROUP).exists()
-        user._is_site_moderator = cached
-    return cached
-
-
-def memorials_in_scope(user, *, family_moderated_only: bool) -> QuerySet[Memorial] | None:
-    """The memorials `user` may work on in the admin, or None for every memorial."""
-    if is_site_moderator(user):
-        return None
-    memorials = Memorial.objects.filter(owners=user)
-    if family_moderated_only:
-        memorials = memorials.filter(family_moderates=True)
-    return memorials
 
 
 class MemorialScopedAdmin(admin.ModelAdmin):

@@ -1,7 +1,7 @@
 """Forms visitors fill in: a tribute, a comment, and the author's own edits.
 
-The posting forms carry the spam checks (a honeypot and a signed timestamp, tributes/spam.py)
-and a hidden submission key that makes a resent form harmless (see tributes/tokens.py).
+The posting forms carry the spam checks (a honeypot and a signed timestamp, moderation/screening.py)
+and a hidden submission key that makes a resent form harmless (see security/tokens.py).
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tributes import tokens
-from tributes.images import PhotoField
 from tributes.models import Comment, Emblem, Tribute
-from tributes.spam import SpamCheckedFormMixin
+from tributes.moderation.screening import SpamCheckedFormMixin
+from tributes.photos.fields import PhotoField
+from tributes.security import tokens
 
 NAME_REQUIRED = _("Please tell the family your name.")
 EMAIL_INVALID = _("This email address does not look complete. Please check it, or leave it empty.")

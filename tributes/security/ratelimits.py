@@ -34,10 +34,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
-from tributes import security_log
-from tributes.clients import client_key, daily_secret
-from tributes.kept_text import is_secret_field, kept_text
-from tributes.visitors import visitor_key
+from tributes.security import log as security_log
+from tributes.security.clients import client_key, daily_secret
+from tributes.security.kept_text import is_secret_field, kept_text
+from tributes.security.visitors import visitor_key
 
 SCOPES = ("visitor", "client", "memorial", "email")
 

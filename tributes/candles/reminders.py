@@ -10,23 +10,20 @@ later. An unsubscribed or unconfirmed address is never claimed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import secrets
 import smtplib
 import zoneinfo
 
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from tributes import emails
 from tributes.models import CandleEvent, ReminderSignup
+from tributes.security.tokens import hash_token
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +41,6 @@ TRANSIENT_MAIL_ERRORS = (
     ConnectionError,
     TimeoutError,
 )
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def unsubscribe_token(signup: ReminderSignup) -> str:
@@ -90,7 +83,11 @@ def sign_up(
                 "unsubscribed_at": None,
             },
         )
-        transaction.on_commit(lambda: send_confirmation(signup, token))
+        transaction.on_commit(
+            lambda: emails.send_reminder_confirmation(
+                signup, confirm_token=token, unsubscribe_token=unsubscribe_token(signup)
+            )
+        )
     return signup
 
 
@@ -140,7 +137,7 @@ def send_reminder(signup_id: int) -> str:
         ReminderSignup.objects.filter(pk=signup_id).update(sending_since=None)
         return "not sent: the event is over"
     try:
-        reminder_message(signup).send()
+        emails.send_reminder(signup, unsubscribe_token=unsubscribe_token(signup))
     except TRANSIENT_MAIL_ERRORS as error:
         ReminderSignup.objects.filter(pk=signup_id).update(sending_since=None)
         if signup.attempts >= MAX_ATTEMPTS:
@@ -151,54 +148,3 @@ def send_reminder(signup_id: int) -> str:
         return "will try again"
     ReminderSignup.objects.filter(pk=signup_id).update(sent_at=timezone.now(), sending_since=None)
     return "sent"
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def _message(
-    *, template: str, to: str, context: dict, headers: dict | None = None
-) -> EmailMultiAlternatives:
-    context = {**context, "SITE_NAME": settings.SITE_NAME}
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {})
-    message.attach_alternative(html, "text/html")
-    return message
-
-
-def _unsubscribe_context(signup: ReminderSignup) -> tuple[dict, dict]:
-    url = _absolute(reverse("tributes:reminder_unsubscribe", args=[unsubscribe_token(signup)]))
-    # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to this address.
-    headers = {
-        "List-Unsubscribe": f"<{url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    return {"unsubscribe_url": url}, headers
-
-
-def _times(signup: ReminderSignup) -> dict:
-    event = signup.event
-    starts_at = signup.starts_at
-    return {
-        "event": event,
-        "event_url": _absolute(event.get_absolute_url()),
-        "starts_event_zone": starts_at.astimezone(event.zone_for(signup.zone)),
-        "starts_your_zone": starts_at.astimezone(signup.zone),
-        "your_zone": signup.time_zone,
-    }
-
-
-def send_confirmation(signup: ReminderSignup, token: str) -> None:
-    extra, headers = _unsubscribe_context(signup)
-    confirm_url = _absolute(reverse("tributes:reminder_confirm", args=[token]))
-    context = {**_times(signup), **extra, "confirm_url": confirm_url, "signup": signup}
-    _message(template="reminder_confirm", to=signup.email, context=context, headers=headers).send()
-
-
-def reminder_message(signup: ReminderSignup) -> EmailMultiAlternatives:
-    extra, headers = _unsubscribe_context(signup)
-    context = {**_times(signup), **extra, "signup": signup}
-    return _message(template="reminder", to=signup.email, context=context, headers=headers)

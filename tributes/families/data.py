@@ -18,15 +18,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Prefetch, Q
 
-from tributes import security_log
 from tributes.models import Candle, Comment, Memorial, Photo, Status, Tribute
+from tributes.security import log as security_log
 
 log = logging.getLogger(__name__)
-
-
-def _largest_rendition(photo: Photo) -> dict | None:
-    renditions = [r for r in photo.renditions or [] if isinstance(r, dict) and r.get("name")]
-    return max(renditions, key=lambda r: r.get("width") or 0) if renditions else None
 
 
 def _exported_photos(memorial: Memorial):
@@ -133,7 +128,7 @@ def export_memorial(memorial: Memorial, *, by=None):
     photo_paths: dict[int, str] = {}
     with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for photo in _exported_photos(memorial):
-            rendition = _largest_rendition(photo)
+            rendition = photo.largest_rendition
             if rendition is None:
                 continue
             suffix = PurePosixPath(rendition["name"]).suffix or ".webp"
@@ -173,19 +168,14 @@ def erasure_summary(memorials) -> list[dict]:
 
 def photo_files(memorials) -> list[str]:
     """Every storage name listed in the renditions of the photos of `memorials`."""
-    names = []
-    for renditions in Photo.objects.filter(memorial__in=memorials).values_list(
-        "renditions", flat=True
-    ):
-        names.extend(r["name"] for r in renditions or [] if isinstance(r, dict) and r.get("name"))
-    return names
+    return Photo.objects.filter(memorial__in=memorials).file_names()
 
 
 def erase_memorials(memorials, *, by=None) -> int:
     """Delete `memorials` with every tribute, comment, love, candle, event and photo file.
 
     The rows go in one transaction (the database cascades from the memorial); each cascaded
-    Photo's files are deleted after it commits by the Photo post_delete signal (models.py), so a
+    Photo's files are deleted after it commits by the Photo post_delete signal (tributes/signals.py), so a
     failure never leaves rows pointing at missing files. Returns the number of photo files
     scheduled for deletion.
     """

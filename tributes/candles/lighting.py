@@ -6,7 +6,7 @@ are always counted in the database, never kept in a Python variable, so a burst 
 lights can neither lose nor double a candle.
 
 Every candle is lit and counted at once. Its name and message go through the same spam checks as
-a tribute (`spam.screen_message`): words with links or blocked words are held (`words_held`),
+a tribute (`screening.screen_message`): words with links or blocked words are held (`words_held`),
 shown as "Someone" with no message until a moderator shows them in the admin. The visitor is
 not told, and the count stays exact.
 """
@@ -18,22 +18,16 @@ import zoneinfo
 from contextlib import nullcontext
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
-from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tributes import security_log, spam
 from tributes.models import BurnTime, Candle, CandleEvent, EventState, Memorial
+from tributes.moderation import screening
+from tributes.security import log as security_log
 
 # Candles lit in an event burn at least this long, like a real one lit for the Wave of Light.
 EVENT_CANDLE_MIN_BURN = dt.timedelta(hours=1)
-NEWEST_CANDLES = 12
-NAMES_ON_RECORD = 200
-# The count and newest candles are shared by every poller of an event for this long.
-STATUS_CACHE_SECONDS = 2
 
 
 class CandleNotLit(Exception):
@@ -124,7 +118,7 @@ def words_need_reading(name: str, message: str) -> bool:
 
     Reads the blocked terms from the shared cache: no query on a warm cache.
     """
-    return bool(spam.screen_message(kind="candle", text=f"{name}\n{message}"))
+    return bool(screening.screen_message(kind="candle", text=f"{name}\n{message}"))
 
 
 def show_words(candles, *, by) -> int:
@@ -132,96 +126,3 @@ def show_words(candles, *, by) -> int:
     count = candles.show_words()
     security_log.candle_words_shown(count=count, by=by)
     return count
-
-
-def visitors_candle(event: CandleEvent, visitor_key: str | None) -> Candle | None:
-    if not visitor_key:
-        return None
-    return Candle.objects.filter(event=event, visitor_key=visitor_key).first()
-
-
-def event_candle_status(event: CandleEvent, *, fresh: bool = False) -> dict:
-    """The count and newest candles of an event, shared by pollers for a couple of seconds.
-
-    Two queries when the cache is cold or `fresh` is asked for (the page itself, so that a
-    visitor who has just lit a candle sees it counted), none when warm. Names hidden by their
-    lighters, and words held for a moderator, are replaced by "Someone" (with no message)
-    before anything is cached.
-    """
-    key = f"candles:status:{event.pk}"
-    status = None if fresh else cache.get(key)
-    if status is None:
-        candles = list(event.candles.all()[:NEWEST_CANDLES])
-        status = {
-            "count": event.candles.count(),
-            "candles": [candle_as_dict(candle) for candle in candles],
-        }
-        cache.set(key, status, STATUS_CACHE_SECONDS)
-    return status
-
-
-def as_seen_by_its_lighter(status: dict, your_candle: Candle | None) -> dict:
-    """`status` for the visitor who lit `your_candle`: their own held words shown back to them.
-
-    Whoever lit a candle sees it as they wrote it, so nothing tells them that a moderator will
-    read it first; everyone else sees "Someone". Returns a copy: the shared answer is untouched.
-    """
-    if your_candle is None or not your_candle.words_held:
-        return status
-    own = {**candle_as_dict(your_candle), "name": your_candle.name, "message": your_candle.message}
-    if not your_candle.show_name:
-        own["name"] = str(_("Someone"))
-    candles = [own if item["id"] == your_candle.pk else item for item in status["candles"]]
-    return {**status, "candles": candles}
-
-
-def candle_as_dict(candle: Candle) -> dict:
-    return {
-        "id": candle.pk,
-        "name": candle.display_name,
-        "message": candle.shown_message,
-        "lit_at": candle.lit_at.isoformat(),
-    }
-
-
-def candles_per_zone_and_hour(event: CandleEvent) -> list[dict]:
-    """For the wave page: how many candles were lit in each zone, hour by hour (UTC)."""
-    return list(
-        event.candles.annotate(hour=TruncHour("lit_at", tzinfo=dt.UTC))
-        .values("time_zone", "hour")
-        .annotate(candles=Count("pk"))
-        .order_by("hour", "time_zone")
-    )
-
-
-def event_page(
-    event: CandleEvent,
-    *,
-    now: dt.datetime,
-    zone: zoneinfo.ZoneInfo,
-    visitor_key: str | None,
-) -> dict:
-    """What the event page shows a visitor in `zone` at `now`. Runs up to four queries.
-
-    The count is fresh (not the pollers' shared answer) so that someone who has just lit a
-    candle sees it counted. After the end the names that were shared are the dated record.
-    """
-    event_zone = event.zone_for(zone)
-    state = event.state(at=now, zone=event_zone)
-    your_candle = visitors_candle(event, visitor_key)
-    return {
-        "event": event,
-        "state": state,
-        "now": now,
-        "starts_at": event.start_in(event_zone),
-        "ends_at": event.end_in(event_zone),
-        "event_zone": event_zone,
-        "visitor_zone": zone,
-        "status": as_seen_by_its_lighter(event_candle_status(event, fresh=True), your_candle),
-        "your_candle": your_candle,
-        "names_on_record": (
-            event.candles.filter(show_name=True, words_held=False)[:NAMES_ON_RECORD]
-            if state == EventState.ENDED
-            else None
-        ),
-    }
