@@ -157,7 +157,9 @@ def moderation_queue(request: HttpRequest, *, admin_site) -> HttpResponse:
     reason = request.POST.get("reason", "")
     errors = _problems(chosen, decision, reason) if request.method == "POST" else {}
     if request.method == "POST" and not errors:
-        done = queue.decide_chosen(moderated, decision=decision, reason=reason, by=request.user)
+        done = queue.decide_chosen(
+            moderated, chosen, decision=decision, reason=reason, by=request.user
+        )
         _tell(request, done, decision=decision, reason=reason)
         return HttpResponseRedirect(request.get_full_path())
     page = Paginator(queue.queue_entries(moderated), PER_PAGE).get_page(request.GET.get("page"))
