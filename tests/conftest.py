@@ -2,7 +2,12 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import CandleEventFactory, MemorialFactory, UserFactory
+from tests.support.factories import (
+    CandleEventFactory,
+    MemorialFactory,
+    UserFactory,
+    WaveOfLightFactory,
+)
 from tributes.models import Visibility
 
 
@@ -13,10 +18,17 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate-limit counters and repeat-post fingerprints live in the cache: start every test afresh.
+    # Rate-limit counters, repeat-post fingerprints and the candle pages' short-lived answers live
+    # in the cache: every test starts afresh, and none sees another's.
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def visitor(client):
+    """Someone reading the site without an account: the anonymous test client."""
+    return client
 
 
 @pytest.fixture
@@ -48,20 +60,6 @@ def private_memorial(owner):
     return MemorialFactory(
         name="Private Person", slug="private-person", visibility=Visibility.PRIVATE, owners=[owner]
     )
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # Candle pages share short-lived answers through the cache; no test may see another's.
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-def refreshed(*items):
-    for item in items:
-        item.refresh_from_db()
-    return items
 
 
 # Two family-moderated memorials: the family owns A and must never reach B.
@@ -96,3 +94,9 @@ def event(memorial):
         local_time=dt.time(19, 0),
         time_zone="Europe/London",
     )
+
+
+# The site-wide Wave of Light on 15 October: 19:00 in each visitor's own zone, no memorial.
+@pytest.fixture
+def wave_of_light(db):
+    return WaveOfLightFactory()
