@@ -8,6 +8,7 @@ from tests.support.factories import (
     UserFactory,
     WaveOfLightFactory,
 )
+from tests.support.photos import make_photo
 from tributes.models import Visibility
 
 
@@ -53,6 +54,15 @@ def moderator(db):
 @pytest.fixture
 def memorial(owner):
     return MemorialFactory(name="Teddy Ashby", slug="teddy", owners=[owner])
+
+
+# Teddy's memorial with a cover photo, stored in every rendition.
+@pytest.fixture
+def cover(memorial):
+    photo = make_photo(memorial, alt_text="Teddy in his blue hat")
+    memorial.cover_photo = photo
+    memorial.save()
+    return photo
 
 
 @pytest.fixture

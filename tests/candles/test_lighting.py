@@ -144,40 +144,6 @@ def test_a_floating_event_is_lit_in_the_visitors_zone(client, wave_of_light):
     assert Candle.objects.get().time_zone == "Asia/Tokyo"
 
 
-def test_the_status_poll_gives_the_count_and_newest_candles(client, event):
-    CandleFactory(event=event, memorial=event.memorial, name="Nana Jo", lit_at=START)
-    CandleFactory(
-        event=event, memorial=event.memorial, name="Secret", show_name=False, lit_at=START
-    )
-    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
-        response = client.get(reverse("tributes:event_status", args=[event.slug]))
-    data = response.json()
-    assert data["count"] == 2
-    assert data["count_text"] == "2 candles lit"
-    assert data["state"] == "live"
-    assert sorted(candle["name"] for candle in data["candles"]) == ["Nana Jo", "Someone"]
-
-
-def test_the_status_poll_is_cheap(client, event, django_assert_num_queries):
-    url = reverse("tributes:event_status", args=[event.slug])
-    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
-        with django_assert_num_queries(3):
-            client.get(url)
-        # Within the next two seconds every visitor's poll shares one answer: no query at all.
-        with django_assert_num_queries(0):
-            client.get(url)
-    later = START + dt.timedelta(minutes=1, seconds=3)
-    with time_machine.travel(later, tick=False), django_assert_num_queries(3):
-        client.get(url)
-
-
-def test_the_event_page_query_count_is_pinned(client, event, django_assert_max_num_queries):
-    CandleFactory.create_batch(30, event=event, memorial=event.memorial, lit_at=START)
-    later = START + dt.timedelta(minutes=1)
-    with time_machine.travel(later, tick=False), django_assert_max_num_queries(5):
-        client.get(event.get_absolute_url())
-
-
 @pytest.mark.parametrize(
     "name", ["event", "event_status", "event_ics", "event_wave", "event_light", "event_remind"]
 )
@@ -223,33 +189,6 @@ def test_the_zone_chooser_never_redirects_elsewhere(client):
         reverse("tributes:choose_zone"), {"zone": "Asia/Tokyo", "next": "https://evil.example/"}
     )
     assert response.url == "/"
-
-
-def test_the_wave_page_shows_where_candles_are_lit_and_counts_per_zone_and_hour(
-    client, wave_of_light
-):
-    tokyo_hour = dt.datetime(2026, 10, 15, 10, 5, tzinfo=dt.UTC)
-    CandleFactory.create_batch(
-        3, event=wave_of_light, memorial=None, time_zone="Asia/Tokyo", lit_at=tokyo_hour
-    )
-    CandleFactory(event=wave_of_light, memorial=None, time_zone="Europe/London", lit_at=START)
-    client.cookies["tz"] = "Europe/London"
-    with time_machine.travel(START + dt.timedelta(minutes=30), tick=False):
-        response = client.get(reverse("tributes:event_wave", args=[wave_of_light.slug]))
-    page = response.content.decode()
-    assert "Wave of Light: where the wave is now" in page
-    lit_row = page[page.index('<tr class="wave-live table-warning wave-yours">') :].split("</tr>")[
-        0
-    ]
-    assert "UTC+01:00" in lit_row and "Candles are lit" in lit_row and "(your zone)" in lit_row
-    assert "Europe/London" in lit_row
-    assert '<td>15 October, 10:00</td><th scope="row">Asia/Tokyo</th><td>3</td>' in page
-    assert '<td>15 October, 18:00</td><th scope="row">Europe/London</th><td>1</td>' in page
-
-
-def test_a_fixed_event_has_no_wave_page(client, event):
-    response = client.get(reverse("tributes:event_wave", args=[event.slug]))
-    assert response.status_code == 302
 
 
 def test_the_benchmarks_bare_view_is_not_a_route_of_the_site(client):

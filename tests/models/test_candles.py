@@ -1,13 +1,19 @@
-"""When a candle event is before, live or ended: at the edges, on clock-change days, per zone."""
+"""Candle events and candles: before, live or ended, and what the database refuses."""
 
 import datetime as dt
 import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
-from tests.support.factories import CandleEventFactory, MemorialFactory
-from tributes.models import CandleEvent, EventState
+from tests.support.factories import (
+    CandleEventFactory,
+    CandleFactory,
+    MemorialFactory,
+    WaveOfLightFactory,
+)
+from tributes.models import Candle, CandleEvent, EventState
 
 pytestmark = pytest.mark.django_db
 
@@ -133,15 +139,6 @@ def test_a_floating_event_starts_at_the_same_wall_time_in_each_zone(wave_of_ligh
     assert wave_of_light.state(at=at, zone=NEW_YORK) == EventState.BEFORE
 
 
-def test_the_wave_shows_which_offsets_are_lit_now(wave_of_light):
-    rows = wave_of_light.wave(at=dt.datetime(2026, 10, 15, 18, 30, tzinfo=UTC))
-    lit = [row for row in rows if row.is_lit]
-    assert [row.offset_label for row in lit] == ["UTC+01:00"]
-    assert "Europe/London" in lit[0].zone_names
-    # East comes first: the wave starts at the date line.
-    assert rows[0].offset > rows[-1].offset
-
-
 def test_a_floating_event_is_upcoming_until_it_has_passed_everywhere(wave_of_light):
     # At 06:00 UTC on 16 October it is 19:00 on the 15th in Niue and American Samoa (UTC-11).
     assert wave_of_light in CandleEvent.objects.upcoming(
@@ -150,3 +147,77 @@ def test_a_floating_event_is_upcoming_until_it_has_passed_everywhere(wave_of_lig
     assert wave_of_light not in CandleEvent.objects.upcoming(
         now=dt.datetime(2026, 10, 18, 0, 0, tzinfo=UTC)
     )
+
+
+def test_a_fixed_event_stores_its_utc_instant_derived_from_wall_time_and_zone():
+    event = CandleEventFactory(
+        local_date=dt.date(2026, 10, 15), local_time=dt.time(19, 0), time_zone="Europe/London"
+    )
+    # British Summer Time is UTC+1 in mid-October.
+    assert event.starts_at == dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC)
+    assert event.ends_at == dt.datetime(2026, 10, 15, 19, 0, tzinfo=dt.UTC)
+
+
+def test_a_floating_event_has_no_single_instant():
+    event = WaveOfLightFactory()
+    assert event.starts_at is None and event.ends_at is None
+
+
+def test_the_database_refuses_an_event_without_duration():
+    with pytest.raises(IntegrityError, match="candle_event_lasts_some_time"):
+        WaveOfLightFactory(duration=dt.timedelta(0))
+
+
+def test_the_database_refuses_a_fixed_event_without_an_instant():
+    event = CandleEventFactory()
+    with pytest.raises(IntegrityError, match="candle_event_fixed_or_floating"):
+        CandleEvent.objects.filter(pk=event.pk).update(starts_at=None, ends_at=None)
+
+
+def test_a_wall_time_skipped_by_the_clocks_going_forward_is_refused():
+    # Clocks in London jump from 01:00 to 02:00 on 29 March 2026.
+    event = CandleEventFactory.build(
+        memorial=None,
+        local_date=dt.date(2026, 3, 29),
+        local_time=dt.time(1, 30),
+        time_zone="Europe/London",
+    )
+    with pytest.raises(ValidationError, match="does not exist"):
+        event.full_clean()
+
+
+def test_a_wall_time_repeated_by_the_clocks_going_back_is_refused():
+    # Clocks in New York go back from 02:00 to 01:00 on 1 November 2026.
+    event = CandleEventFactory.build(
+        memorial=None,
+        local_date=dt.date(2026, 11, 1),
+        local_time=dt.time(1, 30),
+        time_zone="America/New_York",
+    )
+    with pytest.raises(ValidationError, match="happens twice"):
+        event.full_clean()
+
+
+def test_one_candle_per_visitor_per_event():
+    event = CandleEventFactory()
+    CandleFactory(event=event, memorial=None, visitor_key="same-visitor")
+    with pytest.raises(IntegrityError, match="one_candle_per_visitor_per_event"):
+        CandleFactory(event=event, memorial=None, visitor_key="same-visitor")
+
+
+def test_a_visitor_may_light_many_candles_on_a_memorial_outside_events():
+    memorial = MemorialFactory()
+    CandleFactory(memorial=memorial, visitor_key="same-visitor")
+    CandleFactory(memorial=memorial, visitor_key="same-visitor")
+    assert Candle.objects.for_memorial(memorial).count() == 2
+
+
+def test_a_candle_must_belong_to_an_event_or_a_memorial():
+    with pytest.raises(IntegrityError, match="candle_belongs_somewhere"):
+        CandleFactory(memorial=None, event=None)
+
+
+def test_a_candle_cannot_go_out_before_it_is_lit():
+    with transaction.atomic(), pytest.raises(IntegrityError, match="candle_burns_after_lighting"):
+        lit = dt.datetime(2026, 10, 15, 18, tzinfo=dt.UTC)
+        CandleFactory(lit_at=lit, burns_until=lit - dt.timedelta(minutes=1))

@@ -1,11 +1,8 @@
 import io
-import os
 
 import pytest
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
@@ -22,13 +19,11 @@ from tests.support.photos import (
     upload,
 )
 from tributes.images import (
-    PhotoField,
-    PreparedPhoto,
     prepare_photo,
     save_photo,
     shared_by_alt_text,
 )
-from tributes.models import Memorial, Photo, Tribute
+from tributes.models import Memorial, Photo
 
 pytestmark = pytest.mark.django_db
 
@@ -304,27 +299,6 @@ def test_a_broken_colour_profile_does_not_refuse_the_photo():
     assert len(prepared.renditions) == 3
 
 
-class TributePhotoForm(forms.Form):
-    photo = PhotoField(required=False)
-
-
-def test_the_photo_field_gives_the_form_a_prepared_photo():
-    form = TributePhotoForm(files={"photo": upload(jpeg())})
-    assert form.is_valid()
-    assert isinstance(form.cleaned_data["photo"], PreparedPhoto)
-
-
-def test_the_photo_field_may_be_left_empty():
-    form = TributePhotoForm(data={}, files={})
-    assert form.is_valid()
-    assert form.cleaned_data["photo"] is None
-
-
-def test_the_photo_field_explains_what_it_accepts():
-    html = str(TributePhotoForm()["photo"])
-    assert 'accept="image/jpeg,image/png,image/webp,image/gif,image/heic' in html
-
-
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="site-admin", is_staff=True, is_superuser=True)
@@ -446,22 +420,6 @@ def test_a_tribute_photo_without_a_description_says_who_shared_it():
     assert shared_by_alt_text("Sam") == "Photo shared by Sam"
 
 
-def test_uploads_stream_to_a_temporary_file(rf):
-    request = rf.post("/", {"photo": upload(jpeg((300, 200)))})
-    received = request.FILES["photo"]
-    assert isinstance(received, TemporaryUploadedFile)
-    assert os.path.getsize(received.temporary_file_path()) == received.size
-
-
-def test_an_oversized_upload_is_not_kept_on_disk_but_keeps_its_size(rf, settings):
-    settings.PHOTO_MAX_UPLOAD_BYTES = 10_000
-    request = rf.post("/", {"photo": upload(b"x" * 300_000), "name": "Sam"})
-    received = request.FILES["photo"]
-    assert received.size == 300_000
-    assert os.path.getsize(received.temporary_file_path()) == 0
-    assert request.POST["name"] == "Sam"
-
-
 def rotated_jpeg() -> bytes:
     exif = gps_exif()
     exif[ExifTags.Base.Orientation] = 6
@@ -496,41 +454,3 @@ def test_odd_but_good_cover_uploads_in_the_admin_are_accepted(kind, client, admi
     for data in stored_files(cover):
         assert_clean_webp(data)
         assert b"<script>" not in data
-
-
-class TributeForm(forms.ModelForm):
-    """The shape agreed for the visitors' tribute form: the upload beside the model fields."""
-
-    photo_upload = PhotoField(label="A photo (optional)", required=False)
-    photo_description = forms.CharField(max_length=300, required=False)
-
-    class Meta:
-        model = Tribute
-        fields = ["author_name", "message"]
-
-
-def test_a_tribute_form_saves_its_photo_with_a_default_description(memorial):
-    form = TributeForm(
-        data={"author_name": "Sam", "message": "Thinking of you."},
-        files={"photo_upload": upload(jpeg(), "IMG_0042.HEIC")},
-    )
-    assert form.is_valid(), form.errors
-    tribute = form.save(commit=False)
-    tribute.memorial = memorial
-    tribute.photo = save_photo(
-        form.cleaned_data["photo_upload"],
-        memorial=memorial,
-        alt_text=form.cleaned_data["photo_description"] or shared_by_alt_text("Sam"),
-    )
-    tribute.save()
-    assert Tribute.objects.get().photo.alt_text == "Photo shared by Sam"
-
-
-def test_a_tribute_form_with_a_bad_photo_keeps_the_words(memorial):
-    form = TributeForm(
-        data={"author_name": "Sam", "message": "Thinking of you."},
-        files={"photo_upload": upload(b"not a photo")},
-    )
-    assert not form.is_valid()
-    assert list(form.errors) == ["photo_upload"]
-    assert "Thinking of you." in str(form["message"])

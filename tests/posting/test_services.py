@@ -2,9 +2,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.support.factories import MemorialFactory, TributeFactory
-from tests.support.posting import post_tribute, private_token, tribute_payload, write_tribute_url
-from tributes.models import ModerationMode, Status, Tribute, Visibility
+from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory
+from tests.support.posting import (
+    post_directly,
+    post_tribute,
+    private_token,
+    tribute_payload,
+    write_tribute_url,
+)
+from tributes import moderation
+from tributes.models import ModerationMode, RejectionReason, Status, Tribute, Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +316,100 @@ def test_a_refused_photo_keeps_every_word_of_the_tribute(client, memorial):
     assert "Words that must not be lost" in response.text
     assert "We could not open this file as a photo." in response.text
     assert not Tribute.objects.exists()
+
+
+def test_all_held_keeps_every_tribute_waiting():
+    memorial = MemorialFactory(moderation_mode=ModerationMode.ALL_HELD)
+    TributeFactory(memorial=memorial, author_email="sam@example.org")
+    assert post_directly(memorial, email="sam@example.org").status == Status.PENDING
+
+
+def test_first_time_held_keeps_a_new_writer_waiting():
+    memorial = MemorialFactory(moderation_mode=ModerationMode.FIRST_TIME_HELD)
+    assert post_directly(memorial, email="new@example.org").status == Status.PENDING
+    assert post_directly(memorial).status == Status.PENDING
+
+
+def test_first_time_held_publishes_a_writer_already_approved_on_this_memorial():
+    memorial = MemorialFactory(moderation_mode=ModerationMode.FIRST_TIME_HELD)
+    TributeFactory(memorial=memorial, author_email="Sam@Example.org")
+    tribute = post_directly(memorial, email="sam@example.org")
+    assert tribute.status == Status.APPROVED
+    # Published at once, but a moderator has not read it yet.
+    assert tribute.moderated_at is None
+
+
+def test_first_time_held_counts_approved_comments_too():
+    memorial = MemorialFactory(moderation_mode=ModerationMode.FIRST_TIME_HELD)
+    CommentFactory(tribute=TributeFactory(memorial=memorial), author_email="jo@example.org")
+    assert post_directly(memorial, email="jo@example.org").status == Status.APPROVED
+
+
+def test_first_time_held_does_not_trust_approval_on_another_memorial():
+    memorial = MemorialFactory(moderation_mode=ModerationMode.FIRST_TIME_HELD)
+    TributeFactory(author_email="sam@example.org")
+    assert post_directly(memorial, email="sam@example.org").status == Status.PENDING
+
+
+def test_first_time_held_does_not_trust_rejected_posts():
+    memorial = MemorialFactory(moderation_mode=ModerationMode.FIRST_TIME_HELD)
+    TributeFactory(memorial=memorial, author_email="sam@example.org", status=Status.REJECTED)
+    assert post_directly(memorial, email="sam@example.org").status == Status.PENDING
+
+
+def test_open_mode_publishes_at_once_and_leaves_it_to_be_read():
+    memorial = MemorialFactory(moderation_mode=ModerationMode.OPEN)
+    tribute = post_directly(memorial)
+    assert tribute.status == Status.APPROVED
+    assert tribute.moderated_at is None
+
+
+def test_family_only_refuses_visitors():
+    memorial = MemorialFactory(moderation_mode=ModerationMode.FAMILY_ONLY)
+    with pytest.raises(moderation.PostingClosed):
+        post_directly(memorial)
+    assert not Tribute.objects.exists()
+
+
+def test_an_owner_is_published_at_once_in_every_mode(owner):
+    for mode in ModerationMode.values:
+        memorial = MemorialFactory(moderation_mode=mode, owners=[owner])
+        tribute = post_directly(memorial, user=owner)
+        assert tribute.status == Status.APPROVED
+        assert tribute.moderated_by == owner
+
+
+def test_editing_a_published_tribute_sends_it_back_to_the_queue_in_held_modes(moderator):
+    for mode in [ModerationMode.ALL_HELD, ModerationMode.FIRST_TIME_HELD]:
+        tribute = TributeFactory(memorial=MemorialFactory(moderation_mode=mode))
+        moderation.approve(tribute, by=moderator)
+        assert moderation.edit_item(tribute, message="Changed words after approval")
+        tribute.refresh_from_db()
+        assert tribute.status == Status.PENDING
+        assert tribute.moderated_by is None
+        assert not Tribute.objects.published().filter(message__contains="Changed").exists()
+
+
+def test_editing_in_open_mode_stays_published_but_is_to_be_read_again(moderator):
+    tribute = TributeFactory(memorial=MemorialFactory(moderation_mode=ModerationMode.OPEN))
+    moderation.approve(tribute, by=moderator)
+    moderation.edit_item(tribute, message="New words")
+    tribute.refresh_from_db()
+    assert tribute.status == Status.APPROVED
+    assert tribute.moderated_at is None
+
+
+def test_an_edit_that_changes_nothing_keeps_the_tribute_published(moderator):
+    tribute = TributeFactory()
+    moderation.approve(tribute, by=moderator)
+    assert not moderation.edit_item(tribute, message=tribute.message)
+    tribute.refresh_from_db()
+    assert tribute.status == Status.APPROVED
+
+
+def test_editing_a_rejected_tribute_keeps_it_hidden(moderator):
+    tribute = TributeFactory(status=Status.PENDING)
+    moderation.reject(tribute, by=moderator, reason=RejectionReason.ABUSIVE)
+    moderation.edit_item(tribute, message="Try again")
+    tribute.refresh_from_db()
+    assert tribute.status == Status.REJECTED

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from tributes import spam, tokens
+from tributes import moderation, spam, tokens
 
 
 def opened_a_minute_ago() -> dict:
@@ -64,6 +64,18 @@ def post_tribute(client, memorial, **overrides):
 
 def post_comment(client, tribute, **overrides):
     return client.post(write_comment_url(tribute), comment_payload(**overrides))
+
+
+def post_directly(memorial, *, email="", message="Thinking of you.", user=None):
+    """A tribute posted through the posting service itself, without a form or a browser."""
+    return moderation.post_tribute(
+        memorial=memorial,
+        author_name="Sam",
+        author_email=email,
+        message=message,
+        submission_key=tokens.new_submission_key(),
+        user=user,
+    ).item
 
 
 def private_token(response) -> str:
