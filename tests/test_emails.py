@@ -1,8 +1,8 @@
 import pytest
 from django.core import mail
 
-from tests.factories import CommentFactory, MemorialFactory, TributeFactory
-from tests.posting import post_comment, post_tribute, private_token
+from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory
+from tests.support.posting import post_comment, post_tribute, private_token
 from tributes import moderation
 from tributes.models import ModerationMode, RejectionReason, Status
 
@@ -47,7 +47,7 @@ def test_no_email_is_sent_to_an_author_who_gave_none(client, memorial, on_commit
 
 
 def test_a_resent_form_does_not_send_the_link_twice(client, memorial, on_commit):
-    from tests.posting import tribute_payload, write_tribute_url
+    from tests.support.posting import tribute_payload, write_tribute_url
 
     payload = tribute_payload(author_email="sam@example.org")
     with on_commit():
@@ -138,7 +138,7 @@ def test_names_are_not_html_escaped_in_the_plain_text_part_but_are_in_html(clien
 def test_a_mail_server_that_is_down_never_loses_a_tribute(
     client, memorial, settings, django_capture_on_commit_callbacks
 ):
-    settings.MAILERS = {"default": {"BACKEND": "tests.failing_mail.EmailBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "tests.support.failing_mail.EmailBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         response = post_tribute(client, memorial, author_email="sam@example.org")
     assert mail.outbox == []  # the failing server was really used
