@@ -86,9 +86,9 @@ def memorial_b():
 @pytest.fixture
 def family(owner, memorial_a, client):
     """The owner of memorial A, signed in, with the family moderators' admin access."""
-    from tributes import moderation
+    from tributes.moderation import family_access
 
-    moderation.refresh_family_moderator_access([owner])
+    family_access.refresh_family_moderator_access([owner])
     owner.refresh_from_db()
     client.force_login(owner)
     return owner

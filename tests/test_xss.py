@@ -32,9 +32,9 @@ from tests.support.factories import (
     WaveOfLightFactory,
 )
 from tests.support.xss_vectors import XSS_VECTORS
-from tributes import tokens
+from tributes.candles.reminders import unsubscribe_token
 from tributes.models import Photo, ReminderSignup
-from tributes.reminders import unsubscribe_token
+from tributes.security import tokens
 
 pytestmark = pytest.mark.django_db
 

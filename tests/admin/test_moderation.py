@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory, UserFactory
 from tests.support.records import refreshed
-from tributes import moderation
 from tributes.models import Decision, ModerationDecision, RejectionReason, Status
+from tributes.moderation import decisions
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_the_queue_lists_what_waits_oldest_first(client, moderator):
     )
     TributeFactory(status=Status.REJECTED, author_name="Rejected one")
     reviewed = TributeFactory(status=Status.PENDING, author_name="Already read")
-    moderation.approve(reviewed, by=moderator)
+    decisions.approve(reviewed, by=moderator)
     client.force_login(moderator)
     page = client.get(TRIBUTES).text
     assert page.index("Older") < page.index("Newer")
@@ -232,8 +232,8 @@ def test_a_familys_raw_id_lookups_and_audit_trail_stay_on_its_memorials(
     assert "Memorial Alpha" in page
     assert "Memorial Bravo" not in page
     moderator = UserFactory(is_staff=True, is_superuser=True)
-    moderation.approve(TributeFactory(memorial=memorial_b, status=Status.PENDING), by=moderator)
-    moderation.approve(TributeFactory(memorial=memorial_a, status=Status.PENDING), by=moderator)
+    decisions.approve(TributeFactory(memorial=memorial_b, status=Status.PENDING), by=moderator)
+    decisions.approve(TributeFactory(memorial=memorial_a, status=Status.PENDING), by=moderator)
     audit = client.get(reverse("admin:tributes_moderationdecision_changelist")).text
     assert "Memorial Alpha" in audit
     assert "Memorial Bravo" not in audit

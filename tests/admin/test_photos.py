@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.support.photos import make_photo
-from tributes.images import admin_thumbnail
+from tributes.admin.photos import admin_thumbnail
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory, UserFactory
 from tests.support.records import refreshed
-from tributes import moderation
 from tributes.models import (
     Decision,
     ModerationDecision,
@@ -17,6 +16,8 @@ from tributes.models import (
     RejectionReason,
     Status,
 )
+from tributes.moderation import decisions, notices
+from tributes.posting import services as posting
 
 pytestmark = pytest.mark.django_db
 
@@ -106,8 +107,8 @@ def test_the_queue_says_why_an_item_was_held(client, moderator, memorial_a):
 
 def test_an_edited_published_tribute_returns_to_the_queue_saying_so(client, moderator, memorial):
     tribute = TributeFactory(memorial=memorial, status=Status.APPROVED)
-    moderation.approve(tribute, by=moderator)
-    moderation.edit_item(tribute, message="Changed words after approval")
+    decisions.approve(tribute, by=moderator)
+    posting.edit_item(tribute, message="Changed words after approval")
     client.force_login(moderator)
 
     html = client.get(QUEUE).content.decode()
@@ -120,7 +121,7 @@ def test_words_changed_while_waiting_are_not_called_an_edit_after_publication(
     client, moderator, memorial
 ):
     tribute = TributeFactory(memorial=memorial, status=Status.PENDING)
-    moderation.edit_item(tribute, message="Changed before anyone read it")
+    posting.edit_item(tribute, message="Changed before anyone read it")
     client.force_login(moderator)
 
     html = client.get(QUEUE).content.decode()
@@ -130,17 +131,18 @@ def test_words_changed_while_waiting_are_not_called_an_edit_after_publication(
 
 
 def test_posting_keeps_the_reasons_a_message_was_held(memorial):
-    posted = moderation.post_tribute(
+    posted = posting.post_tribute(
         memorial=memorial,
         author_name="Sam",
         message="See example.com and example.org",
         submission_key="",
-        hold_reasons=["links", "sent_quickly"],
+        form_hold_reasons=["sent_quickly"],
     )
     posted.item.refresh_from_db()
 
+    # The form's own reason first, then what the posting service's screening found.
     assert posted.item.status == Status.PENDING
-    assert posted.item.hold_reasons == ["links", "sent_quickly"]
+    assert posted.item.hold_reasons == ["sent_quickly", "links"]
 
 
 def test_the_words_are_shown_as_text_never_as_html(client, moderator, memorial):
@@ -400,7 +402,7 @@ def test_the_waiting_notice_links_to_the_queue_of_its_memorial(memorial, setting
 
     settings.SITE_URL = "https://memorial.example"
     emails.send_moderation_notice(
-        memorial, moderation.Waiting(pending=1, unreviewed=0), ["moderators@example.org"]
+        memorial, notices.Waiting(pending=1, unreviewed=0), ["moderators@example.org"]
     )
 
     [notice] = mail.outbox

@@ -28,8 +28,9 @@ from tests.support.factories import (
     WaveOfLightFactory,
 )
 from tests.support.xss_vectors import XSS_VECTORS
-from tributes import reminders, tokens
+from tributes.candles import reminders
 from tributes.models import CandleEvent, ModerationMode, Photo, ReminderSignup, Status
+from tributes.security import tokens
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

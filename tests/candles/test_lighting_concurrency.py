@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 
 from tests.support.factories import CandleEventFactory
-from tributes.candles import event_candle_status, light_event_candle
+from tributes.candles.lighting import light_event_candle
+from tributes.candles.status import event_candle_status
 from tributes.models import Candle
 
 pytestmark = pytest.mark.django_db(transaction=True)

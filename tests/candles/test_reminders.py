@@ -18,7 +18,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from tests.support.factories import CandleEventFactory
-from tributes import reminders
+from tributes.candles import reminders
 from tributes.models import ReminderSignup
 
 START = dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC)  # 19:00 in London
@@ -140,7 +140,9 @@ def test_an_unconfirmed_address_is_never_reminded(event):
 @pytest.mark.django_db
 def test_one_click_unsubscribe_works_without_a_form_token_and_stops_the_reminder(event):
     signup = _confirmed(event)
-    url = _path(reminders._unsubscribe_context(signup)[0]["unsubscribe_url"])
+    url = _path(
+        reverse("tributes:reminder_unsubscribe", args=[reminders.unsubscribe_token(signup)])
+    )
     mail_client = Client(enforce_csrf_checks=True)
     response = mail_client.post(
         url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
@@ -157,7 +159,9 @@ def test_one_click_unsubscribe_works_without_a_form_token_and_stops_the_reminder
 @pytest.mark.django_db
 def test_the_unsubscribe_page_asks_before_stopping(client, event):
     signup = _confirmed(event)
-    url = _path(reminders._unsubscribe_context(signup)[0]["unsubscribe_url"])
+    url = _path(
+        reverse("tributes:reminder_unsubscribe", args=[reminders.unsubscribe_token(signup)])
+    )
     response = client.get(url)
     assert "Press the button and we will not email you" in response.content.decode()
     assert ReminderSignup.objects.get().unsubscribed_at is None

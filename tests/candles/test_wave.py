@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from tests.support.factories import CandleFactory
+from tributes.candles.wave import event_wave
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ START = dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC)  # 19:00 in London
 
 
 def test_the_wave_shows_which_offsets_are_lit_now(wave_of_light):
-    rows = wave_of_light.wave(at=dt.datetime(2026, 10, 15, 18, 30, tzinfo=UTC))
+    rows = event_wave(wave_of_light, at=dt.datetime(2026, 10, 15, 18, 30, tzinfo=UTC))
     lit = [row for row in rows if row.is_lit]
     assert [row.offset_label for row in lit] == ["UTC+01:00"]
     assert "Europe/London" in lit[0].zone_names

@@ -5,7 +5,6 @@ import time_machine
 from django.core import mail
 
 from tests.support.factories import CommentFactory, TributeFactory
-from tributes import moderation
 from tributes.models import (
     Decision,
     ModerationDecision,
@@ -13,6 +12,8 @@ from tributes.models import (
     Status,
     Tribute,
 )
+from tributes.moderation import decisions
+from tributes.posting import services as posting
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ NOON = dt.datetime(2026, 10, 15, 12, 0, tzinfo=dt.UTC)
 @time_machine.travel(NOON, tick=False)
 def test_approving_stamps_who_and_when_and_records_it(moderator):
     tribute = TributeFactory(status=Status.PENDING)
-    moderation.approve(tribute, by=moderator)
+    decisions.approve(tribute, by=moderator)
     tribute.refresh_from_db()
     assert tribute.status == Status.APPROVED
     assert (tribute.moderated_by, tribute.moderated_at) == (moderator, NOON)
@@ -39,7 +40,7 @@ def test_approving_stamps_who_and_when_and_records_it(moderator):
 @pytest.mark.parametrize("reason", RejectionReason.values)
 def test_rejecting_keeps_the_item_hidden_with_its_reason(moderator, reason):
     tribute = TributeFactory(status=Status.PENDING)
-    moderation.reject(tribute, by=moderator, reason=reason)
+    decisions.reject(tribute, by=moderator, reason=reason)
     tribute.refresh_from_db()
     assert tribute.status == Status.REJECTED
     assert tribute.rejection_reason == reason
@@ -51,17 +52,17 @@ def test_rejecting_keeps_the_item_hidden_with_its_reason(moderator, reason):
 def test_rejecting_without_a_known_reason_is_refused(moderator):
     tribute = TributeFactory(status=Status.PENDING)
     with pytest.raises(ValueError):
-        moderation.reject(tribute, by=moderator, reason="because")
+        decisions.reject(tribute, by=moderator, reason="because")
     tribute.refresh_from_db()
     assert tribute.status == Status.PENDING
 
 
 def test_spam_is_kept_and_can_be_restored_to_the_queue(moderator):
     comment = CommentFactory(status=Status.PENDING)
-    moderation.mark_spam(comment, by=moderator)
+    decisions.mark_spam(comment, by=moderator)
     comment.refresh_from_db()
     assert comment.status == Status.SPAM
-    moderation.restore(comment, by=moderator)
+    decisions.restore(comment, by=moderator)
     comment.refresh_from_db()
     assert comment.status == Status.PENDING
     assert list(
@@ -74,9 +75,9 @@ def test_spam_is_kept_and_can_be_restored_to_the_queue(moderator):
 
 def test_the_audit_trail_outlives_an_item_its_author_deleted(moderator):
     tribute = TributeFactory(status=Status.PENDING)
-    moderation.approve(tribute, by=moderator)
+    decisions.approve(tribute, by=moderator)
     label = f"Tribute {tribute.pk}"
-    moderation.delete_item(tribute)
+    posting.delete_item(tribute)
     decision = ModerationDecision.objects.get()
     assert decision.tribute is None
     assert decision.item_label == label
@@ -91,9 +92,9 @@ def test_the_audit_trail_outlives_an_item_its_author_deleted(moderator):
 def test_a_decision_on_an_item_its_author_just_deleted_is_refused(moderator):
     tribute = TributeFactory(status=Status.PENDING)
     stale = Tribute.objects.get(pk=tribute.pk)
-    moderation.delete_item(tribute)
+    posting.delete_item(tribute)
     with pytest.raises(Tribute.DoesNotExist):
-        moderation.approve(stale, by=moderator)
+        decisions.approve(stale, by=moderator)
     assert not ModerationDecision.objects.exists()
 
 
@@ -105,6 +106,6 @@ def test_approving_from_a_stale_list_tells_the_author_only_once(
     )
     seen_by_another_moderator = Tribute.objects.get(pk=tribute.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.approve(tribute, by=moderator)
-        moderation.approve(seen_by_another_moderator, by=moderator)
+        decisions.approve(tribute, by=moderator)
+        decisions.approve(seen_by_another_moderator, by=moderator)
     assert len(mail.outbox) == 1

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from tests.support.factories import MemorialFactory
-from tributes import moderation
+from tributes.moderation import family_access
 from tributes.roles import FAMILY_MODERATORS_GROUP
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +16,13 @@ NOON = dt.datetime(2026, 10, 15, 12, 0, tzinfo=dt.UTC)
 
 def test_owners_of_a_family_moderated_memorial_get_scoped_staff_access(owner):
     memorial = MemorialFactory(owners=[owner], family_moderates=True)
-    moderation.refresh_family_moderator_access([owner])
+    family_access.refresh_family_moderator_access([owner])
     owner.refresh_from_db()
     assert owner.is_staff
     assert owner.groups.filter(name=FAMILY_MODERATORS_GROUP).exists()
     memorial.family_moderates = False
     memorial.save()
-    moderation.refresh_family_moderator_access([owner])
+    family_access.refresh_family_moderator_access([owner])
     owner.refresh_from_db()
     assert not owner.is_staff
     assert not owner.groups.exists()
@@ -30,7 +30,7 @@ def test_owners_of_a_family_moderated_memorial_get_scoped_staff_access(owner):
 
 def test_taking_family_access_away_keeps_a_site_moderator_staff(moderator):
     moderator.groups.add(Group.objects.get(name=FAMILY_MODERATORS_GROUP))
-    moderation.refresh_family_moderator_access([moderator])
+    family_access.refresh_family_moderator_access([moderator])
     moderator.refresh_from_db()
     assert moderator.is_staff
     assert list(moderator.groups.values_list("name", flat=True)) == ["Moderators"]

@@ -9,10 +9,10 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.support.factories import MemorialFactory, UserFactory
 from tests.support.posting import post_directly, run_due_tasks
-from tributes import moderation
 from tributes.models import (
     ModerationMode,
 )
+from tributes.moderation import decisions
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_no_notice_when_everything_was_already_read(
         django_capture_on_commit_callbacks(execute=True),
     ):
         tribute = post_directly(memorial)
-        moderation.approve(tribute, by=site_moderator_with_email)
+        decisions.approve(tribute, by=site_moderator_with_email)
         run_due_tasks()
     assert notices() == []
 

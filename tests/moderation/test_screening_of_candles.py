@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from tests.support.factories import CandleFactory, MemorialFactory, UserFactory
 from tributes.models import BlockedTerm, Candle
-from tributes.spam import reasons_to_hold
+from tributes.moderation.screening import reasons_to_hold
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,10 @@ from tests.support.photos import (
     jpeg,
     upload,
 )
-from tributes.images import (
-    PhotoField,
-    PreparedPhoto,
-    save_photo,
-    shared_by_alt_text,
-)
 from tributes.models import Tribute
+from tributes.photos.fields import PhotoField
+from tributes.photos.pipeline import PreparedPhoto
+from tributes.photos.storage import save_photo, shared_by_alt_text
 
 pytestmark = pytest.mark.django_db
 

@@ -18,12 +18,9 @@ from tests.support.photos import (
     png_declaring,
     upload,
 )
-from tributes.images import (
-    prepare_photo,
-    save_photo,
-    shared_by_alt_text,
-)
 from tributes.models import Memorial, Photo
+from tributes.photos.pipeline import prepare_photo
+from tributes.photos.storage import save_photo, shared_by_alt_text
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory
 from tests.support.posting import comment_payload, post_comment, private_token, write_comment_url
 from tributes.models import Comment, Love, ModerationMode, Status, Tribute
+from tributes.moderation import decisions
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_a_comment_waits_for_approval_and_is_hidden(client, memorial):
 def test_an_approved_comment_appears_under_its_tribute(client, moderator, memorial):
     tribute = TributeFactory(memorial=memorial)
     post_comment(client, tribute, body="Thinking of you")
-    Comment.objects.get().approve(by=moderator)
+    decisions.approve(Comment.objects.get(), by=moderator)
     assert "Thinking of you" in client.get(memorial.get_absolute_url()).text
 
 
@@ -84,7 +85,7 @@ def test_visitors_cannot_comment_on_a_family_only_memorial(client):
 def test_comment_html_is_shown_as_text(client, moderator, memorial):
     tribute = TributeFactory(memorial=memorial)
     post_comment(client, tribute, body="<b>bold</b><script>x()</script>")
-    Comment.objects.get().approve(by=moderator)
+    decisions.approve(Comment.objects.get(), by=moderator)
     page = client.get(memorial.get_absolute_url()).text
     assert "<script>x()" not in page
     assert "&lt;b&gt;bold&lt;/b&gt;" in page

@@ -10,8 +10,10 @@ from tests.support.posting import (
     tribute_payload,
     write_tribute_url,
 )
-from tributes import moderation
 from tributes.models import ModerationMode, RejectionReason, Status, Tribute, Visibility
+from tributes.moderation import decisions
+from tributes.posting import services as posting
+from tributes.security import tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +112,7 @@ def test_long_words_emoji_and_right_to_left_names_are_stored_exactly(client, mod
     tribute = Tribute.objects.get()
     assert tribute.message == message
     assert tribute.author_name == name
-    tribute.approve(by=moderator)
+    decisions.approve(tribute, by=moderator)
     page = memorial_page(client, memorial)
     assert word in page and name in page and "🕯️" in page
 
@@ -118,7 +120,7 @@ def test_long_words_emoji_and_right_to_left_names_are_stored_exactly(client, mod
 def test_html_and_script_in_every_field_are_shown_as_text(client, moderator, memorial):
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     post_tribute(client, memorial, author_name=attack, relationship=attack, message=attack)
-    Tribute.objects.get().approve(by=moderator)
+    decisions.approve(Tribute.objects.get(), by=moderator)
     page = memorial_page(client, memorial)
     assert "<script>alert" not in page
     assert "<img src=x" not in page
@@ -259,14 +261,14 @@ def test_the_recent_posts_cookie_is_private_to_the_memorial_pages(client, memori
 
 
 def test_a_photo_sent_again_with_a_resent_form_is_not_kept_twice(memorial):
-    from tributes import moderation, tokens
     from tributes.models import Photo
+    from tributes.posting import services as posting
 
     key = tokens.new_submission_key()
 
     def send():
         photo = Photo.objects.create(memorial=memorial, width=10, height=10)
-        return moderation.post_tribute(
+        return posting.post_tribute(
             memorial=memorial,
             author_name="Sam",
             message="With a photo",
@@ -366,7 +368,7 @@ def test_open_mode_publishes_at_once_and_leaves_it_to_be_read():
 
 def test_family_only_refuses_visitors():
     memorial = MemorialFactory(moderation_mode=ModerationMode.FAMILY_ONLY)
-    with pytest.raises(moderation.PostingClosed):
+    with pytest.raises(posting.PostingClosed):
         post_directly(memorial)
     assert not Tribute.objects.exists()
 
@@ -382,8 +384,8 @@ def test_an_owner_is_published_at_once_in_every_mode(owner):
 def test_editing_a_published_tribute_sends_it_back_to_the_queue_in_held_modes(moderator):
     for mode in [ModerationMode.ALL_HELD, ModerationMode.FIRST_TIME_HELD]:
         tribute = TributeFactory(memorial=MemorialFactory(moderation_mode=mode))
-        moderation.approve(tribute, by=moderator)
-        assert moderation.edit_item(tribute, message="Changed words after approval")
+        decisions.approve(tribute, by=moderator)
+        assert posting.edit_item(tribute, message="Changed words after approval")
         tribute.refresh_from_db()
         assert tribute.status == Status.PENDING
         assert tribute.moderated_by is None
@@ -392,8 +394,8 @@ def test_editing_a_published_tribute_sends_it_back_to_the_queue_in_held_modes(mo
 
 def test_editing_in_open_mode_stays_published_but_is_to_be_read_again(moderator):
     tribute = TributeFactory(memorial=MemorialFactory(moderation_mode=ModerationMode.OPEN))
-    moderation.approve(tribute, by=moderator)
-    moderation.edit_item(tribute, message="New words")
+    decisions.approve(tribute, by=moderator)
+    posting.edit_item(tribute, message="New words")
     tribute.refresh_from_db()
     assert tribute.status == Status.APPROVED
     assert tribute.moderated_at is None
@@ -401,15 +403,15 @@ def test_editing_in_open_mode_stays_published_but_is_to_be_read_again(moderator)
 
 def test_an_edit_that_changes_nothing_keeps_the_tribute_published(moderator):
     tribute = TributeFactory()
-    moderation.approve(tribute, by=moderator)
-    assert not moderation.edit_item(tribute, message=tribute.message)
+    decisions.approve(tribute, by=moderator)
+    assert not posting.edit_item(tribute, message=tribute.message)
     tribute.refresh_from_db()
     assert tribute.status == Status.APPROVED
 
 
 def test_editing_a_rejected_tribute_keeps_it_hidden(moderator):
     tribute = TributeFactory(status=Status.PENDING)
-    moderation.reject(tribute, by=moderator, reason=RejectionReason.ABUSIVE)
-    moderation.edit_item(tribute, message="Try again")
+    decisions.reject(tribute, by=moderator, reason=RejectionReason.ABUSIVE)
+    posting.edit_item(tribute, message="Try again")
     tribute.refresh_from_db()
     assert tribute.status == Status.REJECTED

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.support.factories import UserFactory
-from tributes.clients import client_key, pseudonymous_address
+from tributes.security.clients import client_key, pseudonymous_address
 
 pytestmark = pytest.mark.django_db
 

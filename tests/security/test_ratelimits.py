@@ -105,7 +105,7 @@ def test_reading_a_page_is_never_limited(small_limits):
 
 
 def test_a_care_home_can_light_candles_together_from_one_address(settings):
-    from tributes.ratelimits import limits_for
+    from tributes.security.ratelimits import limits_for
 
     client_limit = next(limit for limit in limits_for("candle") if limit.scope == "client")
     assert client_limit.count / (client_limit.seconds / 60) >= 200
@@ -141,14 +141,14 @@ def test_limits_can_be_switched_off(small_limits, settings):
 def test_a_misspelt_action_fails_at_import_time():
     from django.core.exceptions import ImproperlyConfigured
 
-    from tributes.ratelimits import rate_limited
+    from tributes.security.ratelimits import rate_limited
 
     with pytest.raises(ImproperlyConfigured):
         rate_limited("tributes")
 
 
 def test_rates_are_parsed_and_scaled():
-    from tributes.ratelimits import parse_rate
+    from tributes.security.ratelimits import parse_rate
 
     assert parse_rate("5/10m") == (5, 600)
     assert parse_rate("3/d", scale=1000) == (3000, 86400)

@@ -9,7 +9,7 @@ import zlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from tributes.images import save_photo
+from tributes.photos.storage import save_photo
 
 
 def encode(image: Image.Image, fmt: str, **options) -> bytes:

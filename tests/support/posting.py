@@ -11,15 +11,17 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from tributes import moderation, spam, tokens
+from tributes.moderation import screening
+from tributes.posting import services as posting
+from tributes.security import tokens
 
 
 def opened_a_minute_ago() -> dict:
     """The spam-check fields of a form a visitor opened a minute ago and did not fill in the
     honeypot of (tributes/spam.py): such a form is neither refused nor held."""
     with time_machine.travel(timezone.now() - dt.timedelta(minutes=1)):
-        started = spam.form_started_token()
-    return {spam.HONEYPOT_FIELD: "", spam.STARTED_FIELD: started}
+        started = screening.form_started_token()
+    return {screening.HONEYPOT_FIELD: "", screening.STARTED_FIELD: started}
 
 
 def tribute_payload(**overrides) -> dict:
@@ -68,7 +70,7 @@ def post_comment(client, tribute, **overrides):
 
 def post_directly(memorial, *, email="", message="Thinking of you.", user=None):
     """A tribute posted through the posting service itself, without a form or a browser."""
-    return moderation.post_tribute(
+    return posting.post_tribute(
         memorial=memorial,
         author_name="Sam",
         author_email=email,

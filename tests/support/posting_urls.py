@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import include, path
 
-from tributes.ratelimits import rate_limited
-from tributes.spam import SpamCheckedFormMixin
-from tributes.visitors import remember_visitor, visitor_key
+from tributes.moderation.screening import SpamCheckedFormMixin
+from tributes.security.ratelimits import rate_limited
+from tributes.security.visitors import remember_visitor, visitor_key
 
 
 class WordsForm(SpamCheckedFormMixin, forms.Form):

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory
 from tests.support.posting import post_comment, post_tribute, private_token
-from tributes import moderation
 from tributes.models import Comment, ModerationMode, Photo, Status, Tribute
+from tributes.moderation import decisions
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_one_authors_link_never_opens_anothers_words(client, memorial, posted):
 
 def test_an_author_edits_and_a_published_tribute_waits_again(client, moderator, posted):
     tribute, token = posted
-    moderation.approve(tribute, by=moderator)
+    decisions.approve(tribute, by=moderator)
     response = client.post(
         your_tribute(token),
         {"author_name": "Sam Carter", "relationship": "", "message": "Changed words", "emblem": ""},
@@ -136,7 +136,7 @@ def test_deleting_a_tribute_erases_its_photo_files(
 
 def test_deleting_a_published_tribute_takes_it_off_the_memorial_page(client, moderator, posted):
     tribute, token = posted
-    moderation.approve(tribute, by=moderator)
+    decisions.approve(tribute, by=moderator)
     client.post(delete_tribute(token))
     assert "My first words" not in client.get(tribute.memorial.get_absolute_url()).text
 
@@ -145,7 +145,7 @@ def test_a_comment_author_edits_and_deletes_with_their_own_link(client, moderato
     tribute = TributeFactory(memorial=memorial)
     token = private_token(post_comment(client, tribute, body="First comment"))
     comment = Comment.objects.get()
-    moderation.approve(comment, by=moderator)
+    decisions.approve(comment, by=moderator)
     url = reverse("tributes:your_comment", kwargs={"token": token})
     page = client.get(url)
     assert_private(page)
@@ -174,7 +174,7 @@ def test_the_author_still_reaches_their_words_if_the_memorial_becomes_private(cl
 
 def test_the_author_page_never_says_a_rejection(client, moderator, posted):
     tribute, token = posted
-    moderation.reject(tribute, by=moderator, reason="abusive")
+    decisions.reject(tribute, by=moderator, reason="abusive")
     page = client.get(your_tribute(token)).text
     assert "reject" not in page.lower()
     assert "abusive" not in page.lower()
