@@ -160,9 +160,19 @@ def reminder_confirm(request, token):
         return render(request, "tributes/reminder_confirm.html", {"failed": True}, status=404)
     if request.method == "POST":
         signup = reminders.confirm(token)
-        messages.success(
-            request, _("Your reminder is confirmed. We will email you once, before the start.")
-        )
+        if signup.unsubscribed_at is not None:
+            # They pressed "stop" first: confirming an old link does not start it again.
+            messages.info(
+                request,
+                _(
+                    "You asked us not to email you about this, so we will not. You can ask "
+                    "for a reminder again on this page."
+                ),
+            )
+        else:
+            messages.success(
+                request, _("Your reminder is confirmed. We will email you once, before the start.")
+            )
         return redirect(signup.event)
     return render(request, "tributes/reminder_confirm.html", {"token": token})
 
