@@ -78,8 +78,12 @@ def _starting_state(memorial: Memorial, *, author_email: str, user) -> dict:
     return {"status": Status.PENDING}
 
 
-def _words(item: Item) -> tuple[str, str]:
-    return item.author_name, item.text
+def _words(item: Item) -> tuple[int, str, str]:
+    """What makes a resend the same post: the same words to the same place (the same memorial
+    for a tribute, the same tribute for a comment), so that a family writing the same words on
+    twins' two memorials keeps both."""
+    place = item.tribute_id if isinstance(item, Comment) else item.memorial_id
+    return place, item.author_name, item.text
 
 
 def _find_resent(item: Item, submission_keys: Iterable[str]) -> Posted | None:
