@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.support.factories import CandleEventFactory
 from tributes.models import Candle
 
 pytestmark = pytest.mark.django_db
@@ -15,16 +14,12 @@ START = dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC)  # 19:00 in London
 
 
 @pytest.fixture
-def long_event(memorial):
-    # Three hours of candles for Teddy from 19:00 in London.
-    return CandleEventFactory(
-        memorial=memorial,
-        title="An evening for Teddy",
-        local_date=dt.date(2026, 10, 15),
-        local_time=dt.time(19, 0),
-        time_zone="Europe/London",
-        duration=dt.timedelta(hours=3),
-    )
+def long_event(event):
+    # The family's lighting for Teddy at 19:00 in London, made three hours long.
+    event.title = "An evening for Teddy"
+    event.duration = dt.timedelta(hours=3)
+    event.save()
+    return event
 
 
 def light(client, event, at):
