@@ -4,8 +4,13 @@ The views filter and the admin scopes, but each function in tributes/access.py m
 own: a staff account that is neither a site moderator nor an owner gets nothing from it.
 """
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser, Group
+from django.http import Http404
+from django.test import RequestFactory
 
 from tests.support.factories import (
     CandleEventFactory,
@@ -154,3 +159,36 @@ def test_visible_memorials_and_events(owner, staff_stranger, superuser):
         visible_events = set(CandleEvent.objects.visible_to(user))
         assert {events[m] for m in events if m in expected} == visible_events & set(events.values())
         assert (events[private] in visible_events) is (user == owner)
+
+
+def _request(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def test_a_visitor_gets_each_event_from_a_two_second_shared_answer(django_assert_num_queries):
+    first = CandleEventFactory(memorial=MemorialFactory(), slug="first")
+    second = CandleEventFactory(memorial=MemorialFactory(), slug="second")
+    with time_machine.travel(dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC), tick=False) as clock:
+        with django_assert_num_queries(2):
+            assert access.get_visible_event(_request(AnonymousUser()), "first") == first
+            assert access.get_visible_event(_request(AnonymousUser()), "second") == second
+        with django_assert_num_queries(0):
+            assert access.get_visible_event(_request(AnonymousUser()), "first") == first
+            assert access.get_visible_event(_request(AnonymousUser()), "second") == second
+        Memorial.objects.filter(pk=first.memorial_id).update(visibility=Visibility.PRIVATE)
+        clock.shift(dt.timedelta(seconds=3))
+        with pytest.raises(Http404):
+            access.get_visible_event(_request(AnonymousUser()), "first")
+
+
+def test_a_signed_in_owner_always_gets_a_fresh_answer(owner, django_assert_num_queries):
+    event = CandleEventFactory(
+        memorial=MemorialFactory(visibility=Visibility.PRIVATE, owners=[owner]), slug="ours"
+    )
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert access.get_visible_event(_request(owner), "ours") == event
+    with pytest.raises(Http404):
+        access.get_visible_event(_request(AnonymousUser()), "ours")
