@@ -173,6 +173,7 @@ def test_a_visitor_gets_each_event_from_a_two_second_shared_answer(django_assert
     with time_machine.travel(dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC), tick=False) as clock:
         with django_assert_num_queries(2):
             assert access.get_visible_event(_request(AnonymousUser()), "first") == first
+            assert access.get_visible_event(_request(AnonymousUser()), "first").memorial.name
             assert access.get_visible_event(_request(AnonymousUser()), "second") == second
         with django_assert_num_queries(0):
             assert access.get_visible_event(_request(AnonymousUser()), "first") == first
@@ -189,6 +190,8 @@ def test_a_signed_in_owner_always_gets_a_fresh_answer(owner, django_assert_num_q
     )
     for _ in range(2):
         with django_assert_num_queries(1):
-            assert access.get_visible_event(_request(owner), "ours") == event
+            found = access.get_visible_event(_request(owner), "ours")
+            assert found == event
+            assert found.memorial.is_private
     with pytest.raises(Http404):
         access.get_visible_event(_request(AnonymousUser()), "ours")
