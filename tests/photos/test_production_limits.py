@@ -5,12 +5,13 @@ No setting is changed here: these are the numbers a family meets when they share
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from tests.support.factories import MemorialFactory
 from tests.support.photos import animated_gif, png_declaring, upload
 from tests.support.posting import post_tribute
 from tributes.models import Photo, Tribute
-from tributes.photos.pipeline import prepare_photo
+from tributes.photos.pipeline import ACCEPT_ATTRIBUTE, prepare_photo
 
 MB = 1024 * 1024
 
@@ -58,3 +59,11 @@ def test_a_gif_of_a_hundred_and_one_frames_is_refused_next_to_the_photo_with_the
     assert "Our words stay here.</textarea>" in response.text
     assert not Tribute.objects.exists()
     assert not Photo.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_tribute_forms_photo_chooser_offers_only_the_photos_we_take(client):
+    memorial = MemorialFactory(slug="teddy")
+    page = client.get(reverse("tributes:write_tribute", kwargs={"slug": memorial.slug})).text
+    assert f'accept="{ACCEPT_ATTRIBUTE}"' in page
+    assert "A photo (optional)" in page
