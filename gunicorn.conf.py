@@ -30,10 +30,14 @@ max_requests = 2000
 max_requests_jitter = 200
 # Only nginx on this machine may say the original request was https.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# gunicorn 25+ opens a control socket under $HOME by default: one path shared by every gunicorn
+# of the user, and an interface this site does not use.
+control_socket_disable = True
 limit_request_line = 4094
 limit_request_fields = 60
 
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# GUNICORN_ACCESS_LOG= (empty) turns the access log off, as the benchmarks do.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Time, request line (path without its query string), status, bytes and milliseconds.
