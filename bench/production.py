@@ -94,13 +94,19 @@ def wait_until_serving(port: int, process: subprocess.Popen, path: str = "/robot
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], **settings: str) -> Iterator[int]:
-    """gunicorn with gunicorn.conf.py (GUNICORN_* overrides in settings); yields its port."""
+def gunicorn(env: dict[str, str], log: Path | None = None, **settings: str) -> Iterator[int]:
+    """gunicorn with gunicorn.conf.py (GUNICORN_* overrides in settings); yields its port.
+
+    Its output goes to `log` when given (appended), else to the bench's own.
+    """
     port = free_port()
+    output = log.open("a") if log else None
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "memorial.wsgi"],
         cwd=BASE_DIR,
         env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", **settings},
+        stdout=output,
+        stderr=output,
     )
     try:
         wait_until_serving(port, process)
@@ -108,6 +114,8 @@ def gunicorn(env: dict[str, str], **settings: str) -> Iterator[int]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+        if output:
+            output.close()
 
 
 def nginx_binary() -> str:
