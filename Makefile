@@ -24,11 +24,13 @@ $(INSTALLED): pyproject.toml $(LOCK)
 install: $(INSTALLED)
 
 run: $(INSTALLED)
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py run_site
+	@# exec: the shell would otherwise end by SIGINT after Ctrl-C, and make report it as a failure.
+	DEBUG=$${DEBUG:-1} exec $(BIN)/python manage.py run_site
 
 test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	TESTING=1 $(BIN)/python manage.py check --fail-level WARNING
 	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -40,7 +40,7 @@ import io
 from PIL import Image
 from django.core.files.uploadedfile import SimpleUploadedFile
 from tributes import demo
-from tributes.images import save_photo
+from tributes.photos.storage import save_photo
 from tributes.models import Candle, Memorial
 
 memorial = demo.load_demo()

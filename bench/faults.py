@@ -65,7 +65,7 @@ for slug, start in [("{LIVE_EVENT}", timezone.now() - dt.timedelta(minutes=5)),
 DUE_REMINDERS = 6
 REMINDERS = f"""
 from django.utils import timezone
-from tributes import reminders
+from tributes.candles import reminders
 from tributes.models import CandleEvent, ReminderSignup
 event = CandleEvent.objects.get(slug="{LATER_EVENT}")
 for n in range({DUE_REMINDERS}):
@@ -138,7 +138,7 @@ def visitor_cookie() -> str:
 
     from django.http import HttpResponse
 
-    from tributes.visitors import VISITOR_COOKIE, VISITOR_COOKIE_SALT
+    from tributes.security.visitors import VISITOR_COOKIE, VISITOR_COOKIE_SALT
 
     response = HttpResponse()
     response.set_signed_cookie(VISITOR_COOKIE, secrets.token_urlsafe(18), salt=VISITOR_COOKIE_SALT)

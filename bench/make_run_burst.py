@@ -147,7 +147,7 @@ def main() -> int:
     repeated = [
         line
         for line, n in collections.Counter(output.lines).items()
-        if n > 1 and '"GET ' not in line
+        if n > 1 and line.strip() and '"GET ' not in line
     ]
     traceback = any("Traceback" in line or "Exception ignored" in line for line in output.lines)
     print(

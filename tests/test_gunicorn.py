@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.outage_proxy import OutageProxy
+from tests.support.outage_proxy import OutageProxy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

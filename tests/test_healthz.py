@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tests.factories import UserFactory
-from tests.worker_tasks import answer
+from tests.support.factories import UserFactory
+from tests.support.worker_tasks import answer
 
 pytestmark = pytest.mark.django_db
 

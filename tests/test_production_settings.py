@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_deployment_safety import production_env
+from tests.test_deployment import production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from tests.outage_proxy import OutageProxy
-from tests.worker_tasks import answer
+from tests.support.outage_proxy import OutageProxy
+from tests.support.worker_tasks import answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,7 +79,9 @@ def test_the_worker_carries_on_after_the_database_comes_back(proxy):
     output = WorkerOutput(worker)
     try:
         before = answer.enqueue("before the outage")
-        output.wait_for(f"Task id={before.id} path=tests.worker_tasks.answer state=SUCCESSFUL")
+        output.wait_for(
+            f"Task id={before.id} path=tests.support.worker_tasks.answer state=SUCCESSFUL"
+        )
 
         proxy.cut()
         output.wait_for("The database is unavailable")
@@ -87,7 +89,9 @@ def test_the_worker_carries_on_after_the_database_comes_back(proxy):
 
         proxy.restore()
         after = answer.enqueue("after the outage")
-        output.wait_for(f"Task id={after.id} path=tests.worker_tasks.answer state=SUCCESSFUL")
+        output.wait_for(
+            f"Task id={after.id} path=tests.support.worker_tasks.answer state=SUCCESSFUL"
+        )
         assert worker.poll() is None
     finally:
         worker.send_signal(signal.SIGTERM)

@@ -19,7 +19,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from tributes import housekeeping
+from tributes.management import housekeeping
 
 logger = logging.getLogger("tributes.worker")
 
