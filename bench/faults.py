@@ -20,7 +20,6 @@ than one visitor asked for), 5xx answers, and emails sent and due.
 
 from __future__ import annotations
 
-import http.client
 import shutil
 import signal
 import subprocess
@@ -148,20 +147,10 @@ def visitor_cookie() -> str:
 def post(port: int, path: str, fields: dict[str, str], timeout: float = 30) -> int:
     body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": CSRF_TOKEN})
     headers = {
-        "Host": "127.0.0.1",
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": f"csrftoken={CSRF_TOKEN}; {visitor_cookie()}",
     }
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("POST", path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    except OSError:
-        return 0
-    finally:
-        connection.close()
+    return production.request(port, "POST", path, body=body, headers=headers, timeout=timeout)
 
 
 def candle_burst(

@@ -69,11 +69,21 @@ def prepare(env: dict[str, str]) -> None:
         subprocess.run([*MANAGE, *command], env=env, check=True, cwd=BASE_DIR)
 
 
-def get(port: int, path: str, timeout: float = 10.0) -> int:
-    """Status of a GET (0 when the connection failed or timed out)."""
+def request(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    body: str | None = None,
+    headers: dict | None = None,
+    timeout: float = 10.0,
+) -> int:
+    """Status of one request (0 when the connection failed or timed out)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        connection.request(
+            method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})}
+        )
         response = connection.getresponse()
         response.read()
         return response.status
@@ -81,6 +91,10 @@ def get(port: int, path: str, timeout: float = 10.0) -> int:
         return 0
     finally:
         connection.close()
+
+
+def get(port: int, path: str, timeout: float = 10.0) -> int:
+    return request(port, "GET", path, timeout=timeout)
 
 
 def wait_until_serving(port: int, process: subprocess.Popen, path: str = "/robots.txt") -> None:
