@@ -10,7 +10,7 @@ file's checksum. It then asks Django whether the restored database needs any mig
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/backup_restore.py
 
 With DATABASE_URL, that server gets two scratch databases (memorial_backup_source and
-memorial_backup_restored) and pg_dump, pg_restore and tar come from PATH.
+memorial_backup_restored, dropped at the end) and pg_dump, pg_restore and tar come from PATH.
 """
 
 from __future__ import annotations
@@ -75,12 +75,13 @@ def with_database(url: str, name: str) -> str:
     return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{name}"))
 
 
-def recreate(server_url: str, name: str) -> str:
+def recreate(server_url: str, name: str, *, create: bool = True) -> str:
     connection = psycopg2.connect(server_url)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
     return with_database(server_url, name)
 
@@ -211,6 +212,8 @@ def main() -> int:
         return 0 if ok else 1
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        for name in (SOURCE, RESTORED):
+            recreate(server_url, name, create=False)
 
 
 if __name__ == "__main__":
