@@ -383,7 +383,7 @@ LOGGING = {
         "tributes.security": {"level": "INFO"},
     },
 }
-# Error mails and Sentry reports leave out client addresses and secret tokens too.
+# Error mails (and the debug page) leave out client addresses, cookies and query strings.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "memorial.logs.PrivateExceptionReporterFilter"
 
 # Optional error tracking: with SENTRY_DSN set, errors go to Sentry (or a compatible service such
