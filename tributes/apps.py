@@ -22,6 +22,8 @@ class TributesConfig(AppConfig):
         """Slow password spraying: many usernames tried from one address (see RATE_LIMITS)."""
         from django.contrib import admin
 
+        from tributes.admin.login import AdminLoginForm
         from tributes.security.ratelimits import rate_limited
 
+        admin.site.login_form = AdminLoginForm
         admin.site.login = rate_limited("login")(admin.site.login)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -189,9 +189,12 @@ def reminder_unsubscribe(request, token):
 def choose_zone(request):
     form = ZoneForm(request.POST)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "/"
-    response = redirect(target)
+    # Only a path on this site: anything else (another host, or a bare word like "home", which
+    # redirect() would try as a URL name) goes to the home page.
+    is_local = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    )
+    response = HttpResponseRedirect(target if is_local else "/")
     if form.is_valid():
         remember_zone(response, form.cleaned_data["zone"])
     return response
