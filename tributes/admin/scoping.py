@@ -14,7 +14,7 @@ from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from tributes.access import memorials_in_scope
 from tributes.models import Comment, Memorial, Photo, Tribute
@@ -36,6 +36,13 @@ class MemorialScopedAdmin(admin.ModelAdmin):
             return queryset
         field = f"{self.memorial_lookup}__in" if self.memorial_lookup else "pk__in"
         return queryset.filter(**{field: memorials.values("pk")})
+
+    def changelist_view(self, request, extra_context=None):
+        # PostgreSQL cannot compare text with a NUL: a filter such as ?status__exact=%00 would
+        # fail inside the query. It is a kind 400 instead.
+        if any("\x00" in name or "\x00" in value for name, value in request.GET.items()):
+            return render(request, "400.html", status=400)
+        return super().changelist_view(request, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         memorials = self.scope(request)

@@ -1,5 +1,5 @@
-"""Middleware of our own: the Permissions-Policy header, refusing oversized requests and NULs,
-and the kind page of a database outage."""
+"""Middleware of our own: the Permissions-Policy header, refusing oversized requests, and the
+kind page of a database outage."""
 
 import logging
 
@@ -46,23 +46,6 @@ class RequestSizeLimitMiddleware:
         if length > settings.MAX_REQUEST_BODY_BYTES:
             limit_mb = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
             return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
-        return self.get_response(request)
-
-
-class NulCharacterMiddleware:
-    """Refuse a query string holding a NUL character with the kind 400 page.
-
-    PostgreSQL cannot store or compare a NUL in text, so a filter such as the admin's
-    `?status__exact=%00` would otherwise fail deep inside a query. Form fields refuse NULs on
-    their own (Django's ProhibitNullCharactersValidator).
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if any("\x00" in name or "\x00" in value for name, value in request.GET.items()):
-            return render(request, "400.html", status=400)
         return self.get_response(request)
 
 
