@@ -262,6 +262,10 @@ class Candle(models.Model):
         ),
     )
 
+    # From the form's submission key (security/tokens.py): the same form sent twice, by a double
+    # click or a resend, finds the candle it already lit instead of lighting a second one.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
     objects = CandleQuerySet.as_manager()
 
     class Meta:
