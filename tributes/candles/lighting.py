@@ -3,9 +3,8 @@
 One candle per visitor per event is the database's rule (`one_candle_per_visitor_per_event`),
 and one candle per sent form (the form's submission key, stored as `idempotency_key`): these
 functions turn a second try, or the same form sent twice, into the candle already lit instead
-of an error or a second candle. Counts
-are always counted in the database, never kept in a Python variable, so a burst of concurrent
-lights can neither lose nor double a candle.
+of an error or a second candle. Counts are always counted in the database, never kept in a
+Python variable, so a burst of concurrent lights can neither lose nor double a candle.
 
 Every candle is lit and counted at once. Its name and message go through the same spam checks as
 a tribute (`screening.screen_message`): words with links or blocked words are held (`words_held`),
