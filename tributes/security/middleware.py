@@ -69,7 +69,8 @@ class DatabaseOutageMiddleware:
             exception
         ):
             return None
-        log.error("database unavailable, answered 503: %s", str(exception).splitlines()[0])
+        first_line = next(iter(str(exception).splitlines()), "")
+        log.error("database unavailable, answered 503: %s", first_line)
         view = getattr(request.resolver_match, "func", None)
         context = {
             **words_to_send_again(request, form=getattr(view, "posting_form", None)),
