@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tributes.security.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that its process_exception sees a view's database error first (issue 13).
+    "tributes.security.middleware.DatabaseOutageMiddleware",
 ]
 
 # Benchmarks select an extra urlconf (bench/bench_urls.py); the site itself never does.
