@@ -1,0 +1,1 @@
+"""What a family does with its memorial as a whole: download everything, erase everything."""
