@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from tributes.models import BlockedTerm, Photo, Tribute
+from tributes.models import BlockedTerm, CandleEvent, Memorial, Photo, Tribute
 from tributes.moderation.screening import forget_blocked_terms
+from tributes.sharing.cards import delete_share_images
+from tributes.sharing.rules import memorial_is_shareable
 
 
 # Photo files go with their row however it is deleted: one by one, in a queryset, or by the
@@ -30,6 +32,29 @@ def forget_changed_blocked_terms(sender, **kwargs) -> None:
     transaction.on_commit(forget_blocked_terms, using=kwargs.get("using"), robust=True)
 
 
+# A deleted memorial's or event's share images go too (kept in storage under share/).
+def delete_share_images_of(sender, instance, **kwargs) -> None:
+    kind, pk = ("memorial" if sender is Memorial else "event"), instance.pk
+    transaction.on_commit(
+        lambda: delete_share_images(kind, pk), using=kwargs.get("using"), robust=True
+    )
+
+
+# A memorial made unlisted or private loses the preview images it had, and so do its events:
+# nothing of it is kept for sharing once the family has closed it.
+def delete_share_images_of_closed(sender, instance: Memorial, **kwargs) -> None:
+    if memorial_is_shareable(instance):
+        return
+    pk, event_pks = instance.pk, list(instance.candle_events.values_list("pk", flat=True))
+
+    def delete() -> None:
+        delete_share_images("memorial", pk)
+        for event_pk in event_pks:
+            delete_share_images("event", event_pk)
+
+    transaction.on_commit(delete, using=kwargs.get("using"), robust=True)
+
+
 def connect() -> None:
     post_delete.connect(delete_photo_files, sender=Photo, dispatch_uid="delete_photo_files")
     post_delete.connect(delete_tribute_photo, sender=Tribute, dispatch_uid="delete_tribute_photo")
@@ -37,3 +62,12 @@ def connect() -> None:
         signal.connect(
             forget_changed_blocked_terms, sender=BlockedTerm, dispatch_uid="forget_blocked_terms"
         )
+    for model in (Memorial, CandleEvent):
+        post_delete.connect(
+            delete_share_images_of,
+            sender=model,
+            dispatch_uid=f"delete_share_images_{model.__name__}",
+        )
+    post_save.connect(
+        delete_share_images_of_closed, sender=Memorial, dispatch_uid="delete_share_images_closed"
+    )

@@ -15,15 +15,14 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from tributes import security_log
-from tributes.access import get_visible_memorial
-from tributes.ratelimits import Reached, limit_reached
+from tributes.access import get_visible_event, get_visible_memorial
+from tributes.security import log as security_log
+from tributes.security.ratelimits import Reached, limit_reached
 from tributes.sharing import cards, qr
 from tributes.sharing.book import memory_book_pdf
 from tributes.sharing.keepsake import keepsake
 from tributes.sharing.rules import event_is_shareable, memorial_is_shareable
 from tributes.sharing.search import MAX_QUERY_LENGTH, find_memorials
-from tributes.views.events import get_visible_event
 
 # Share images and QR codes change address when what they show changes (?v=fingerprint).
 SHARED_FILE_CACHE_SECONDS = 7 * 86_400
@@ -133,9 +132,8 @@ def find_memorial(request):
 @require_safe
 def favicon(request):
     """/favicon.ico, which browsers ask for without reading the page."""
-    # FileResponse closes the file once it is sent.
-    icon = open(finders.find("img/icons/favicon.ico"), "rb")  # noqa: SIM115
-    response = FileResponse(icon, content_type="image/x-icon")
+    with open(finders.find("img/icons/favicon.ico"), "rb") as icon:
+        response = HttpResponse(icon.read(), content_type="image/x-icon")
     patch_cache_control(response, public=True, max_age=ICON_CACHE_SECONDS)
     return response
 

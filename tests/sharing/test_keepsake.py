@@ -1,0 +1,113 @@
+"""The keepsake: a page that prints the whole memorial, and the PDF memory book."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from tests.support.factories import CommentFactory, TributeFactory
+from tests.support.photos import make_photo
+from tributes.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def remembered(memorial):
+    memorial.story = "Teddy loved the sea and the sound of rain."
+    memorial.cover_photo = make_photo(memorial, alt_text="Teddy asleep")
+    memorial.save()
+    first = TributeFactory(
+        memorial=memorial, author_name="Nana Jo", message="Our little lighthouse."
+    )
+    CommentFactory(tribute=first, author_name="Sam", body="He shone so brightly.")
+    CommentFactory(
+        tribute=first, author_name="Troll", body="Hidden comment.", status=Status.PENDING
+    )
+    TributeFactory(
+        memorial=memorial,
+        author_name="Aunt Mo",
+        message="Forever in the waves.",
+        photo=make_photo(memorial, alt_text="The beach at dawn"),
+    )
+    TributeFactory(memorial=memorial, message="Waiting to be read.", status=Status.PENDING)
+    TributeFactory(memorial=memorial, message="Refused words.", status=Status.REJECTED)
+    return memorial
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_keepsake_page_holds_the_story_photos_and_published_words_only(client, remembered):
+    page = client.get(f"/memorials/{remembered.slug}/keepsake/").content.decode()
+    for shown in (
+        "Teddy loved the sea",
+        "Our little lighthouse.",
+        "He shone so brightly.",
+        "Forever in the waves.",
+        "The beach at dawn",
+        'alt="Teddy asleep"',
+    ):
+        assert shown in page
+    for hidden in ("Hidden comment.", "Waiting to be read.", "Refused words."):
+        assert hidden not in page
+    assert "<form" not in page
+    assert 'href="/static/css/print.css" media="print"' in page
+
+
+def test_the_memory_book_is_a_pdf_with_the_tributes_and_photos(client, remembered, tmp_path):
+    response = client.get(f"/memorials/{remembered.slug}/memory-book.pdf")
+    (tmp_path / "book.pdf").write_bytes(response.content)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="teddy-memory-book.pdf"'
+    assert response.content.startswith(b"%PDF")
+    text = pdf_text(response.content)
+    for shown in (
+        "Teddy Ashby",
+        "Teddy loved the sea",
+        "Our little lighthouse.",
+        "Nana Jo",
+        "He shone so brightly.",
+        "Forever in the waves.",
+    ):
+        assert shown in text
+    for hidden in ("Hidden comment.", "Waiting to be read.", "Refused words."):
+        assert hidden not in text
+    reader = PdfReader(io.BytesIO(response.content))
+    images = [image for page in reader.pages for image in page.images]
+    # The cover and the tribute's photo, at print resolution (the 1200 px originals).
+    assert len(images) >= 2
+    assert max(image.image.width for image in images) >= 1200
+
+
+def test_nobody_but_the_family_gets_a_private_memorials_keepsake(client, owner, private_memorial):
+    TributeFactory(memorial=private_memorial, message="Only for us.")
+    for path in ("keepsake/", "memory-book.pdf"):
+        assert client.get(f"/memorials/{private_memorial.slug}/{path}").status_code == 404
+    client.force_login(owner)
+    response = client.get(f"/memorials/{private_memorial.slug}/memory-book.pdf")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "Only for us." in pdf_text(response.content)
+
+
+def test_the_memory_book_asks_an_address_to_wait_past_its_limit(client, memorial, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "memory_book": {"client": "2/h"}}
+    for _ in range(2):
+        assert client.get(f"/memorials/{memorial.slug}/memory-book.pdf").status_code == 200
+    response = client.get(f"/memorials/{memorial.slug}/memory-book.pdf")
+    assert response.status_code == 429
+    assert "Please wait a few minutes" in response.content.decode()
+    assert int(response["Retry-After"]) > 0
+
+
+def test_the_memorial_page_links_to_the_keepsakes_and_prints_without_forms(client, memorial):
+    page = client.get(memorial.get_absolute_url()).content.decode()
+    assert 'href="/memorials/teddy/keepsake/"' in page
+    assert 'href="/memorials/teddy/memory-book.pdf"' in page
+    assert 'href="/memorials/teddy/card/"' in page
+    assert 'href="/static/css/print.css" media="print"' in page
