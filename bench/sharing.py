@@ -28,7 +28,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from tests.support.photos import make_photo  # noqa: E402
 from tributes.models import Comment, Memorial, Status, Tribute, Visibility  # noqa: E402
 from tributes.sharing import cards  # noqa: E402
-from tributes.sharing.book import memory_book_pdf  # noqa: E402
+from tributes.sharing.book import make_memory_book, memory_book  # noqa: E402
 from tributes.sharing.search import find_memorials  # noqa: E402
 
 FIRST = ["Teddy", "Rose", "Amara", "Oliver", "Niamh", "Kofi", "Isla", "Mateo", "Aiko", "Sam"]
@@ -95,8 +95,12 @@ def main() -> None:
             "share card, drawn (memorial with cover photo)",
             lambda: cards.render(cards.memorial_card(book)),
         )
-        pdf = timed(f"memory book PDF ({tributes} tributes)", lambda: memory_book_pdf(book), runs=3)
+        pdf = timed(
+            f"memory book made ({tributes} tributes)", lambda: make_memory_book(book), runs=3
+        )
         print(f"{'':<48} {len(pdf) / 1e6:.1f} MB")
+        memory_book(book)
+        timed("memory book already kept (fingerprint only)", lambda: memory_book(book))
         for query in ("teddy ashby", "okafr", "zzqx"):
             found = timed(f"find {query!r}", lambda query=query: find_memorials(query))
             print(f"{'':<48} {len(found)} found")

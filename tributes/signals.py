@@ -7,6 +7,7 @@ from django.db.models.signals import post_delete, post_save
 
 from tributes.models import BlockedTerm, CandleEvent, Memorial, Photo, Tribute
 from tributes.moderation.screening import forget_blocked_terms
+from tributes.sharing.book import delete_memory_books
 from tributes.sharing.cards import delete_share_images
 from tributes.sharing.rules import memorial_is_shareable
 
@@ -32,12 +33,17 @@ def forget_changed_blocked_terms(sender, **kwargs) -> None:
     transaction.on_commit(forget_blocked_terms, using=kwargs.get("using"), robust=True)
 
 
-# A deleted memorial's or event's share images go too (kept in storage under share/).
+# A deleted memorial's or event's share images go too (kept in storage under share/), and so do
+# a memorial's memory books (under books/).
 def delete_share_images_of(sender, instance, **kwargs) -> None:
     kind, pk = ("memorial" if sender is Memorial else "event"), instance.pk
-    transaction.on_commit(
-        lambda: delete_share_images(kind, pk), using=kwargs.get("using"), robust=True
-    )
+
+    def delete() -> None:
+        delete_share_images(kind, pk)
+        if kind == "memorial":
+            delete_memory_books(pk)
+
+    transaction.on_commit(delete, using=kwargs.get("using"), robust=True)
 
 
 # A memorial made unlisted or private loses the preview images it had, and so do its events:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
 from tests.support.factories import CommentFactory, TributeFactory
@@ -60,12 +61,13 @@ def test_the_keepsake_page_holds_the_story_photos_and_published_words_only(clien
 
 def test_the_memory_book_is_a_pdf_with_the_tributes_and_photos(client, remembered, tmp_path):
     response = client.get(f"/memorials/{remembered.slug}/memory-book.pdf")
-    (tmp_path / "book.pdf").write_bytes(response.content)
+    content = b"".join(response.streaming_content)
+    (tmp_path / "book.pdf").write_bytes(content)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="teddy-memory-book.pdf"'
-    assert response.content.startswith(b"%PDF")
-    text = pdf_text(response.content)
+    assert content.startswith(b"%PDF")
+    text = pdf_text(content)
     for shown in (
         "Teddy Ashby",
         "Teddy loved the sea",
@@ -77,7 +79,7 @@ def test_the_memory_book_is_a_pdf_with_the_tributes_and_photos(client, remembere
         assert shown in text
     for hidden in ("Hidden comment.", "Waiting to be read.", "Refused words."):
         assert hidden not in text
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(content))
     images = [image for page in reader.pages for image in page.images]
     # The cover and the tribute's photo, at print resolution (the 1200 px originals).
     assert len(images) >= 2
@@ -92,7 +94,7 @@ def test_nobody_but_the_family_gets_a_private_memorials_keepsake(client, owner, 
     response = client.get(f"/memorials/{private_memorial.slug}/memory-book.pdf")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-    assert "Only for us." in pdf_text(response.content)
+    assert "Only for us." in pdf_text(b"".join(response.streaming_content))
 
 
 def test_the_memory_book_asks_an_address_to_wait_past_its_limit(client, memorial, settings):
@@ -111,3 +113,33 @@ def test_the_memorial_page_links_to_the_keepsakes_and_prints_without_forms(clien
     assert 'href="/memorials/teddy/memory-book.pdf"' in page
     assert 'href="/memorials/teddy/card/"' in page
     assert 'href="/static/css/print.css" media="print"' in page
+
+
+def book_files() -> list[str]:
+    try:
+        return default_storage.listdir("books")[1]
+    except FileNotFoundError:
+        return []
+
+
+def test_the_book_is_kept_until_its_words_change_then_made_again(client, memorial):
+    first = TributeFactory(memorial=memorial, message="The first words.")
+    url = f"/memorials/{memorial.slug}/memory-book.pdf"
+    client.get(url)
+    kept = book_files()
+    assert len(kept) == 1
+    client.get(url)
+    assert book_files() == kept
+
+    later = TributeFactory(memorial=memorial, message="Words published later.")
+    text = pdf_text(b"".join(client.get(url).streaming_content))
+    assert "Words published later." in text
+    assert len(book_files()) == 1 and book_files() != kept
+
+    later.status = Status.REJECTED
+    later.save()
+    first.message = "The first words, corrected."
+    first.save()
+    text = pdf_text(b"".join(client.get(url).streaming_content))
+    assert "Words published later." not in text
+    assert "The first words, corrected." in text

@@ -14,13 +14,13 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from tributes.models import CandleEvent, Memorial, Photo
+from tributes.sharing import stored
 from tributes.sharing.drawing import INK, MUTED, NIGHT, PAPER, draw_candle
 
 CARD_SIZE = (1200, 630)
@@ -54,11 +54,11 @@ class Card:
 
     @property
     def prefix(self) -> str:
-        return f"{SHARE_FOLDER}/{self.kind}-{self.pk}-"
+        return f"{self.kind}-{self.pk}-"
 
     @property
     def storage_name(self) -> str:
-        return f"{self.prefix}{self.fingerprint}.png"
+        return f"{SHARE_FOLDER}/{self.prefix}{self.fingerprint}.png"
 
 
 def memorial_dates(memorial: Memorial) -> str:
@@ -204,25 +204,10 @@ def render(card: Card) -> bytes:
 
 
 def stored_image(card: Card) -> str:
-    """The storage name of the card's PNG, drawing it first if this version is not stored yet.
-
-    Deletes the earlier versions of the same card. Two requests at once may both draw it; storage
-    then keeps the second under another name, which the next new version deletes with the rest.
-    """
-    name = card.storage_name
-    if not default_storage.exists(name):
-        delete_share_images(card.kind, card.pk)
-        default_storage.save(name, ContentFile(render(card)))
-    return name
+    """The storage name of the card's PNG, drawn first if this version is not stored yet."""
+    return stored.kept(SHARE_FOLDER, card.prefix, card.fingerprint, ".png", lambda: render(card))
 
 
 def delete_share_images(kind: str, pk: int) -> None:
     """Delete every stored card of one memorial or event ("memorial" or "event", its pk)."""
-    prefix = f"{kind}-{pk}-"
-    try:
-        _folders, files = default_storage.listdir(SHARE_FOLDER)
-    except FileNotFoundError:
-        return
-    for file in files:
-        if file.startswith(prefix):
-            default_storage.delete(f"{SHARE_FOLDER}/{file}")
+    stored.delete_versions(SHARE_FOLDER, f"{kind}-{pk}-")

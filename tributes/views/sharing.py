@@ -19,7 +19,7 @@ from tributes.access import get_visible_event, get_visible_memorial
 from tributes.security import log as security_log
 from tributes.security.ratelimits import Reached, limit_reached
 from tributes.sharing import cards, qr
-from tributes.sharing.book import memory_book_pdf
+from tributes.sharing.book import memory_book
 from tributes.sharing.keepsake import keepsake
 from tributes.sharing.rules import event_is_shareable, memorial_is_shareable
 from tributes.sharing.search import MAX_QUERY_LENGTH, find_memorials
@@ -107,7 +107,9 @@ def memorial_memory_book(request, slug):
     reached = limit_reached(request, "memory_book", target=f"memory_book:{slug}")
     if reached:
         return _wait_a_moment(request, action="memory_book", reached=reached)
-    response = HttpResponse(memory_book_pdf(memorial), content_type="application/pdf")
+    response = FileResponse(
+        default_storage.open(memory_book(memorial)), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{memorial.slug}-memory-book.pdf"'
     return _keep_private(response, memorial)
 
