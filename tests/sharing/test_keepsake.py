@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from tests.support.factories import CommentFactory, TributeFactory
 from tests.support.photos import make_photo
+from tests.support.posting import run_due_tasks
 from tributes.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,15 @@ def remembered(memorial):
     return memorial
 
 
+def download(client, url: str):
+    """The book, made by the background worker when the first answer says it is being made."""
+    response = client.get(url)
+    if response.status_code == 202:
+        assert run_due_tasks() == 1
+        response = client.get(url)
+    return response
+
+
 def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
@@ -60,7 +70,10 @@ def test_the_keepsake_page_holds_the_story_photos_and_published_words_only(clien
 
 
 def test_the_memory_book_is_a_pdf_with_the_tributes_and_photos(client, remembered, tmp_path):
-    response = client.get(f"/memorials/{remembered.slug}/memory-book.pdf")
+    first = client.get(f"/memorials/{remembered.slug}/memory-book.pdf")
+    assert first.status_code == 202
+    assert "The memory book is being made" in first.content.decode()
+    response = download(client, f"/memorials/{remembered.slug}/memory-book.pdf")
     content = b"".join(response.streaming_content)
     (tmp_path / "book.pdf").write_bytes(content)
     assert response.status_code == 200
@@ -91,7 +104,7 @@ def test_nobody_but_the_family_gets_a_private_memorials_keepsake(client, owner, 
     for path in ("keepsake/", "memory-book.pdf"):
         assert client.get(f"/memorials/{private_memorial.slug}/{path}").status_code == 404
     client.force_login(owner)
-    response = client.get(f"/memorials/{private_memorial.slug}/memory-book.pdf")
+    response = download(client, f"/memorials/{private_memorial.slug}/memory-book.pdf")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert "Only for us." in pdf_text(b"".join(response.streaming_content))
@@ -100,7 +113,7 @@ def test_nobody_but_the_family_gets_a_private_memorials_keepsake(client, owner, 
 def test_the_memory_book_asks_an_address_to_wait_past_its_limit(client, memorial, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "memory_book": {"client": "2/h"}}
     for _ in range(2):
-        assert client.get(f"/memorials/{memorial.slug}/memory-book.pdf").status_code == 200
+        assert client.get(f"/memorials/{memorial.slug}/memory-book.pdf").status_code == 202
     response = client.get(f"/memorials/{memorial.slug}/memory-book.pdf")
     assert response.status_code == 429
     assert "Please wait a few minutes" in response.content.decode()
@@ -125,14 +138,14 @@ def book_files() -> list[str]:
 def test_the_book_is_kept_until_its_words_change_then_made_again(client, memorial):
     first = TributeFactory(memorial=memorial, message="The first words.")
     url = f"/memorials/{memorial.slug}/memory-book.pdf"
-    client.get(url)
+    download(client, url)
     kept = book_files()
     assert len(kept) == 1
-    client.get(url)
+    assert client.get(url).status_code == 200
     assert book_files() == kept
 
     later = TributeFactory(memorial=memorial, message="Words published later.")
-    text = pdf_text(b"".join(client.get(url).streaming_content))
+    text = pdf_text(b"".join(download(client, url).streaming_content))
     assert "Words published later." in text
     assert len(book_files()) == 1 and book_files() != kept
 
@@ -140,6 +153,22 @@ def test_the_book_is_kept_until_its_words_change_then_made_again(client, memoria
     later.save()
     first.message = "The first words, corrected."
     first.save()
-    text = pdf_text(b"".join(client.get(url).streaming_content))
+    text = pdf_text(b"".join(download(client, url).streaming_content))
     assert "Words published later." not in text
     assert "The first words, corrected." in text
+
+
+def test_many_asking_at_once_queue_one_making_of_the_book(client, memorial):
+    url = f"/memorials/{memorial.slug}/memory-book.pdf"
+    for _ in range(3):
+        assert client.get(url).status_code == 202
+    assert run_due_tasks() == 1
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deleted_memorial_leaves_no_book_behind(client, memorial):
+    download(client, f"/memorials/{memorial.slug}/memory-book.pdf")
+    assert len(book_files()) == 1
+    memorial.delete()
+    assert book_files() == []

@@ -4,8 +4,9 @@ WeasyPrint needs Pango (Debian: libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-s
 (fonts-dejavu-core); .ci/run installs them. Its fetcher reads only this book's photos, straight
 from storage, and our emblems: nothing is fetched over the network.
 
-A book takes seconds to make (about a tenth of a second per tribute), so it is kept in storage
-under a fingerprint of what it holds and made again only when that changes.
+A book takes seconds to make (about a tenth of a second per tribute, more with photos), so it is
+made by the background worker (`manage.py db_worker`) and kept in storage under a fingerprint of
+what it holds; it is made again only when that changes.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import io
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db.models import Count, Max
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve
@@ -37,6 +40,8 @@ EMBLEM_FOLDER = "img/emblems/"
 PRINT_WIDTH = 1600
 # PDF embeds JPEG as it is, whereas WeasyPrint would re-encode a WebP photo as a (large, slow) PNG.
 PRINT_JPEG_QUALITY = 90
+# One queued making per version of a book, however many people ask for it meanwhile.
+MAKING_SECONDS = 15 * 60
 
 
 def print_width(photo: Photo) -> int:
@@ -116,12 +121,41 @@ def make_memory_book(memorial: Memorial) -> bytes:
     return document.write_pdf(stylesheets=[stylesheet])
 
 
+def _prefix(memorial_pk: int) -> str:
+    return f"memorial-{memorial_pk}-"
+
+
 def memory_book(memorial: Memorial) -> str:
-    """The storage name of the memorial's current book, made first if it is not kept yet."""
-    prefix = f"memorial-{memorial.pk}-"
+    """The storage name of the memorial's current book, made first (here) if it is not kept."""
+    return stored.kept(
+        BOOK_FOLDER,
+        _prefix(memorial.pk),
+        book_fingerprint(memorial),
+        ".pdf",
+        lambda: make_memory_book(memorial),
+    )
+
+
+def ready_memory_book(memorial: Memorial) -> str | None:
+    """The storage name of the current book if it is kept; otherwise None, and it is queued.
+
+    Queued at most once per version of the book in MAKING_SECONDS (the shared cache says so).
+    """
     fingerprint = book_fingerprint(memorial)
-    return stored.kept(BOOK_FOLDER, prefix, fingerprint, ".pdf", lambda: make_memory_book(memorial))
+    name = f"{BOOK_FOLDER}/{_prefix(memorial.pk)}{fingerprint}.pdf"
+    if default_storage.exists(name):
+        return name
+    if cache.add(f"memory-book:{memorial.pk}:{fingerprint}", True, MAKING_SECONDS):
+        make_memory_book_later.enqueue(memorial.pk)
+    return None
+
+
+@task()
+def make_memory_book_later(memorial_id: int) -> str:
+    """Make (and keep) the memorial's current book; nothing if the memorial is gone."""
+    memorial = Memorial.objects.filter(pk=memorial_id).first()
+    return memory_book(memorial) if memorial is not None else ""
 
 
 def delete_memory_books(memorial_pk: int) -> None:
-    stored.delete_versions(BOOK_FOLDER, f"memorial-{memorial_pk}-")
+    stored.delete_versions(BOOK_FOLDER, _prefix(memorial_pk))

@@ -19,7 +19,7 @@ from tributes.access import get_visible_event, get_visible_memorial
 from tributes.security import log as security_log
 from tributes.security.ratelimits import Reached, limit_reached
 from tributes.sharing import cards, qr
-from tributes.sharing.book import memory_book
+from tributes.sharing.book import ready_memory_book
 from tributes.sharing.keepsake import keepsake
 from tributes.sharing.rules import event_is_shareable, memorial_is_shareable
 from tributes.sharing.search import MAX_QUERY_LENGTH, find_memorials
@@ -102,14 +102,19 @@ def memorial_keepsake(request, slug):
 
 @require_safe
 def memorial_memory_book(request, slug):
-    """The keepsake as a PDF. Drawing one takes a while, so it is rate limited like a post."""
+    """The keepsake as a PDF, or a page saying it is being made (by the background worker)."""
     memorial = get_visible_memorial(request, slug)
     reached = limit_reached(request, "memory_book", target=f"memory_book:{slug}")
     if reached:
         return _wait_a_moment(request, action="memory_book", reached=reached)
-    response = FileResponse(
-        default_storage.open(memory_book(memorial)), content_type="application/pdf"
-    )
+    name = ready_memory_book(memorial)
+    if name is None:
+        response = render(
+            request, "tributes/memory_book_making.html", {"memorial": memorial}, status=202
+        )
+        patch_cache_control(response, no_store=True)
+        return response
+    response = FileResponse(default_storage.open(name), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{memorial.slug}-memory-book.pdf"'
     return _keep_private(response, memorial)
 
