@@ -115,3 +115,11 @@ def test_the_name_search_is_answered_by_the_trigram_index(memorials):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "memorial_name_search" in plan
+
+
+def test_a_common_name_shows_the_closest_twenty_and_says_so(client):
+    for n in range(25):
+        MemorialFactory(name=f"Sam Jones {n}")
+    page = client.get("/find/", {"q": "sam"}).content.decode()
+    assert "The 20 closest names" in page
+    assert page.count('class="card h-100"') == 20

@@ -22,7 +22,7 @@ from tributes.sharing import cards, qr
 from tributes.sharing.book import ready_memory_book
 from tributes.sharing.keepsake import keepsake
 from tributes.sharing.rules import event_is_shareable, memorial_is_shareable
-from tributes.sharing.search import MAX_QUERY_LENGTH, find_memorials
+from tributes.sharing.search import MAX_QUERY_LENGTH, MAX_RESULTS, find_memorials
 
 # Share images and QR codes change address when what they show changes (?v=fingerprint).
 SHARED_FILE_CACHE_SECONDS = 7 * 86_400
@@ -132,7 +132,7 @@ def find_memorial(request):
         if reached:
             return _wait_a_moment(request, action="search", reached=reached)
         results = find_memorials(query)
-    context = {"query": query, "results": results, "problem": problem}
+    context = {"query": query, "results": results, "problem": problem, "limit": MAX_RESULTS}
     return render(request, "tributes/find.html", context)
 
 
