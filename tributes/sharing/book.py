@@ -23,13 +23,18 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve
-from PIL import Image
+from PIL import Image, ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from tributes.models import Comment, Memorial, Photo, Tribute
 from tributes.sharing import stored
 from tributes.sharing.keepsake import keepsake
+
+# Importing WeasyPrint tells Pillow, for the whole process, to accept truncated images; the photo
+# pipeline must go on refusing a truncated upload (tests/photos/test_pipeline.py), and the book
+# only reads photos we encoded ourselves.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 BOOK_STYLESHEET = "css/memory_book.css"
 BOOK_FOLDER = "books"
