@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from memorial.health import healthz
+
 admin.site.site_header = "Memorial moderation"
 admin.site.site_title = "Memorial"
 admin.site.index_title = "Moderation and memorials"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("", include("tributes.urls")),
 ]
 
