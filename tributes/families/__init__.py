@@ -1,0 +1,1 @@
+"""What families do themselves: their accounts, their memorials, co-owners, guests, their queue."""
