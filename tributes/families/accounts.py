@@ -13,8 +13,8 @@ from django.contrib.auth import logout
 from django.db import transaction
 from django.db.models import Count, QuerySet
 
-from tributes import security_log
-from tributes.clients import client_key
+from tributes.security import log as security_log
+from tributes.security.clients import client_key
 from tributes.models import Memorial
 
 

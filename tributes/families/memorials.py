@@ -11,7 +11,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tributes.images import PreparedPhoto, save_photo
+from tributes.photos.pipeline import PreparedPhoto
+from tributes.photos.storage import save_photo
 from tributes.models import Memorial, ModerationMode, Tribute
 
 
@@ -59,7 +60,11 @@ def create_memorial(
     cover: PreparedPhoto | None = None,
     cover_description: str = "",
 ) -> Memorial:
-    """Save a new memorial made by `by`, who becomes its first owner."""
+    """Save a new memorial made by `by`, who becomes its first owner.
+
+    It starts as a preview that only its owners can open, until they publish it.
+    """
+    memorial.is_draft = True
     apply_first_reader(memorial, first_reader_choice)
     memorial.full_clean(exclude=["slug"])
     memorial.save()
@@ -67,6 +72,12 @@ def create_memorial(
     if cover is not None:
         set_cover(memorial, cover, alt_text=cover_description)
     return memorial
+
+
+def publish(memorial: Memorial) -> None:
+    """End the preview: visitors may open the page (as its privacy allows)."""
+    Memorial.objects.filter(pk=memorial.pk).update(is_draft=False)
+    memorial.is_draft = False
 
 
 @transaction.atomic

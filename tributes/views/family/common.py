@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.utils.cache import add_never_cache_headers
 
-from tributes.ratelimits import rate_limited
+from tributes.security.ratelimits import rate_limited
 
 
 def family_page(view):
@@ -24,13 +24,3 @@ def family_page(view):
 
     return wrapper
 
-
-def get_owned_memorial(request, slug: str):
-    """The memorial at `slug` if the signed-in person owns it; otherwise 404, as if none existed."""
-    from django.shortcuts import get_object_or_404
-
-    from tributes.models import Memorial
-
-    return get_object_or_404(
-        Memorial.objects.owned_by(request.user).select_related("cover_photo"), slug=slug
-    )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tributes.families import data
 from tributes.families import memorials as family_memorials
 from tributes.families.forms import MemorialForm
 from tributes.models import Candle, Memorial, Tribute
-from tributes.moderation import waiting_for_moderation
-from tributes.views.family.common import family_page, get_owned_memorial
+from tributes.moderation.notices import waiting_for_moderation
+from tributes.access import get_owned_memorial
+from tributes.views.family.common import family_page
 
 NEWEST = 5
 
@@ -98,3 +102,39 @@ def memorial_home(request, slug):
         "events": memorial.candle_events.upcoming(now=now),
     }
     return render(request, "tributes/family/memorial.html", context)
+
+
+@family_page
+@require_POST
+def publish(request, slug):
+    """The preview becomes the page: visitors can open it (as its privacy allows)."""
+    memorial = get_owned_memorial(request, slug)
+    family_memorials.publish(memorial)
+    messages.success(request, _("The page is open to visitors now. Thank you for making it."))
+    return redirect("family:memorial", slug=memorial.slug)
+
+
+@family_page
+@require_POST
+def download(request, slug):
+    memorial = get_owned_memorial(request, slug)
+    archive = data.export_memorial(memorial, by=request.user)
+    return FileResponse(
+        archive, as_attachment=True, filename=f"{memorial.slug}.zip", content_type="application/zip"
+    )
+
+
+@family_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete(request, slug):
+    memorial = get_owned_memorial(request, slug)
+    if request.method == "POST" and request.POST.get("name", "").strip() == memorial.name.strip():
+        data.erase_memorials([memorial], by=request.user)
+        messages.success(request, _("The memorial and everything on it are deleted."))
+        return redirect("family:dashboard")
+    context = {
+        "memorial": memorial,
+        "summary": data.erasure_summary([memorial])[0],
+        "mismatch": request.method == "POST",
+    }
+    return render(request, "tributes/family/delete.html", context)

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tributes import admin_queue, moderation
 from tributes.families.queue import family_queue, find_restorable, rejected_by_family
 from tributes.models import RejectionReason
-from tributes.views.family.common import family_page, get_owned_memorial
+from tributes.access import get_owned_memorial
+from tributes.views.family.common import family_page
 
 PER_PAGE = 20
 FAMILY_DECISIONS = ("approve", "reject")
