@@ -23,6 +23,7 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	TESTING=1 $(BIN)/python manage.py check --fail-level WARNING
 	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)

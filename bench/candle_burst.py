@@ -107,7 +107,7 @@ def client_process(args) -> tuple[int, int, list[float]]:
         settings.configure(SECRET_KEY=secret)
     from django.http import HttpResponse
 
-    from tributes.visitors import VISITOR_COOKIE, VISITOR_COOKIE_SALT
+    from tributes.security.visitors import VISITOR_COOKIE, VISITOR_COOKIE_SALT
 
     def new_visitor_cookie() -> str:
         # Signed exactly as the site signs its own visitor cookie.

@@ -73,7 +73,7 @@ def measure(label: str, path: Path) -> None:
     django.setup()
     from django.core.files import File
 
-    from tributes.images import prepare_photo
+    from tributes.photos.pipeline import prepare_photo
 
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     # Peak so far: Python, Django and Pillow loaded, before any photo.

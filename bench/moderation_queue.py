@@ -84,7 +84,7 @@ def main() -> None:
             for query in ["", "?queue=all", "?queue=pending&q=Visitor"]:
                 count, seconds = measure(client, url + query)
                 print(f"  {url + query:<48} {count:>3} queries  {seconds * 1000:7.1f} ms")
-        # The one queue of tributes and comments together (tributes/admin_queue.py).
+        # The one queue of tributes and comments together (tributes/admin/queue.py).
         queue = reverse("admin:tributes_moderation_queue")
         for query in ["", "?page=2", "?page=last"]:
             count, seconds = measure(client, queue + query)

@@ -19,9 +19,9 @@ django.setup()
 
 from django.test import RequestFactory  # noqa: E402
 
-from tributes.clients import client_key, pseudonymous_address  # noqa: E402
-from tributes.ratelimits import limit_reached  # noqa: E402
-from tributes.spam import count_links  # noqa: E402
+from tributes.moderation.screening import count_links  # noqa: E402
+from tributes.security.clients import client_key, pseudonymous_address  # noqa: E402
+from tributes.security.ratelimits import limit_reached  # noqa: E402
 
 ROUNDS = 5000
 factory = RequestFactory()

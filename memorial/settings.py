@@ -59,7 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Refuses oversized bodies before anything reads them (photos, forms, the admin).
-    "tributes.middleware.RequestSizeLimitMiddleware",
+    "tributes.security.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "tributes.middleware.PermissionsPolicyMiddleware",
+    "tributes.security.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -158,7 +158,7 @@ STORAGES = {
 
 # Photos: uploads stream to a temporary file (never held in memory) and stop being written once
 # over PHOTO_MAX_UPLOAD_MB; the reverse proxy's body limit must be a little higher (see README).
-FILE_UPLOAD_HANDLERS = ["tributes.images.PhotoUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["tributes.photos.fields.PhotoUploadHandler"]
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_MB", 20) * 1024 * 1024
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_MEGAPIXELS", 50) * 1_000_000
 PHOTO_MAX_FRAMES = env.int("PHOTO_MAX_FRAMES", 100)
@@ -286,10 +286,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", True)
 # No raw IP address reaches axes: it sees a daily-rotating keyed hash shaped as a private IPv6
 # address (its table column is an `inet`), and logs only a short tag of that hash, never names.
-AXES_CLIENT_IP_CALLABLE = "tributes.clients.pseudonymous_address"
-AXES_CLIENT_STR_CALLABLE = "tributes.clients.axes_client_str"
+AXES_CLIENT_IP_CALLABLE = "tributes.security.clients.pseudonymous_address"
+AXES_CLIENT_STR_CALLABLE = "tributes.security.clients.axes_client_str"
 AXES_VERBOSE = False
-# Successful logins are logged by tributes.security_log without personal data, not in axes' table.
+# Successful logins are logged by tributes.security.log without personal data, not in axes' table.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
@@ -341,10 +341,10 @@ ACCOUNT_RATE_LIMITS = (
     else False
 )
 # If the cache cannot count, let posts through (moderation still screens them) rather than
-# turning every grieving visitor away; tributes/ratelimits.py logs the outage.
+# turning every grieving visitor away; tributes/security/ratelimits.py logs the outage.
 RATELIMIT_FAIL_OPEN = True
 
-# Spam: what gets a message held for moderation (tributes/spam.py).
+# Spam: what gets a message held for moderation (tributes/moderation/screening.py).
 SPAM_MAX_LINKS = 1
 SPAM_FORM_MIN_SECONDS = 3
 SPAM_FORM_MAX_AGE_HOURS = 48

@@ -2,7 +2,13 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import CandleEventFactory, MemorialFactory, UserFactory
+from tests.support.factories import (
+    CandleEventFactory,
+    MemorialFactory,
+    UserFactory,
+    WaveOfLightFactory,
+)
+from tests.support.photos import make_photo
 from tributes.models import Visibility
 
 
@@ -13,10 +19,17 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate-limit counters and repeat-post fingerprints live in the cache: start every test afresh.
+    # Rate-limit counters, repeat-post fingerprints and the candle pages' short-lived answers live
+    # in the cache: every test starts afresh, and none sees another's.
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def visitor(client):
+    """Someone reading the site without an account: the anonymous test client."""
+    return client
 
 
 @pytest.fixture
@@ -43,25 +56,20 @@ def memorial(owner):
     return MemorialFactory(name="Teddy Ashby", slug="teddy", owners=[owner])
 
 
+# Teddy's memorial with a cover photo, stored in every rendition.
+@pytest.fixture
+def cover(memorial):
+    photo = make_photo(memorial, alt_text="Teddy in his blue hat")
+    memorial.cover_photo = photo
+    memorial.save()
+    return photo
+
+
 @pytest.fixture
 def private_memorial(owner):
     return MemorialFactory(
         name="Private Person", slug="private-person", visibility=Visibility.PRIVATE, owners=[owner]
     )
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # Candle pages share short-lived answers through the cache; no test may see another's.
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-def refreshed(*items):
-    for item in items:
-        item.refresh_from_db()
-    return items
 
 
 # Two family-moderated memorials: the family owns A and must never reach B.
@@ -78,9 +86,9 @@ def memorial_b():
 @pytest.fixture
 def family(owner, memorial_a, client):
     """The owner of memorial A, signed in, with the family moderators' admin access."""
-    from tributes import moderation
+    from tributes.moderation import family_access
 
-    moderation.refresh_family_moderator_access([owner])
+    family_access.refresh_family_moderator_access([owner])
     owner.refresh_from_db()
     client.force_login(owner)
     return owner
@@ -96,3 +104,9 @@ def event(memorial):
         local_time=dt.time(19, 0),
         time_zone="Europe/London",
     )
+
+
+# The site-wide Wave of Light on 15 October: 19:00 in each visitor's own zone, no memorial.
+@pytest.fixture
+def wave_of_light(db):
+    return WaveOfLightFactory()

@@ -1,10 +1,10 @@
 import pytest
 from django.core import mail
 
-from tests.factories import CommentFactory, MemorialFactory, TributeFactory
-from tests.posting import post_comment, post_tribute, private_token
-from tributes import moderation
+from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory
+from tests.support.posting import post_comment, post_tribute, private_token
 from tributes.models import ModerationMode, RejectionReason, Status
+from tributes.moderation import decisions
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_no_email_is_sent_to_an_author_who_gave_none(client, memorial, on_commit
 
 
 def test_a_resent_form_does_not_send_the_link_twice(client, memorial, on_commit):
-    from tests.posting import tribute_payload, write_tribute_url
+    from tests.support.posting import tribute_payload, write_tribute_url
 
     payload = tribute_payload(author_email="sam@example.org")
     with on_commit():
@@ -69,7 +69,7 @@ def test_an_author_who_asked_is_told_when_their_tribute_is_published(
     post_tribute(client, memorial, author_email="sam@example.org", notify_on_publish="on")
     tribute = memorial.tributes.get()
     with on_commit():
-        moderation.approve(tribute, by=moderator)
+        decisions.approve(tribute, by=moderator)
     [message] = mail.outbox
     assert message.to == ["sam@example.org"]
     assert message.subject == "Your tribute to Teddy Ashby is published"
@@ -82,7 +82,7 @@ def test_a_comment_author_who_asked_is_told_when_it_is_published(moderator, on_c
         status=Status.PENDING, author_email="jo@example.org", notify_on_publish=True
     )
     with on_commit():
-        moderation.approve(comment, by=moderator)
+        decisions.approve(comment, by=moderator)
     [message] = mail.outbox
     assert "Your comment on the memorial to" in message.subject
 
@@ -90,7 +90,7 @@ def test_a_comment_author_who_asked_is_told_when_it_is_published(moderator, on_c
 def test_an_author_who_did_not_ask_is_not_told(moderator, on_commit):
     tribute = TributeFactory(status=Status.PENDING, author_email="sam@example.org")
     with on_commit():
-        moderation.approve(tribute, by=moderator)
+        decisions.approve(tribute, by=moderator)
     assert mail.outbox == []
 
 
@@ -101,9 +101,9 @@ def test_nothing_is_ever_sent_about_a_rejection(moderator, on_commit, decide):
     )
     with on_commit():
         if decide == "reject":
-            moderation.reject(tribute, by=moderator, reason=RejectionReason.ABUSIVE)
+            decisions.reject(tribute, by=moderator, reason=RejectionReason.ABUSIVE)
         else:
-            moderation.mark_spam(tribute, by=moderator)
+            decisions.mark_spam(tribute, by=moderator)
     assert mail.outbox == []
 
 
@@ -112,7 +112,7 @@ def test_approving_an_already_published_item_sends_nothing_more(moderator, on_co
         status=Status.APPROVED, author_email="sam@example.org", notify_on_publish=True
     )
     with on_commit():
-        moderation.approve(tribute, by=moderator)
+        decisions.approve(tribute, by=moderator)
     assert mail.outbox == []
 
 
@@ -138,7 +138,7 @@ def test_names_are_not_html_escaped_in_the_plain_text_part_but_are_in_html(clien
 def test_a_mail_server_that_is_down_never_loses_a_tribute(
     client, memorial, settings, django_capture_on_commit_callbacks
 ):
-    settings.MAILERS = {"default": {"BACKEND": "tests.failing_mail.EmailBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "tests.support.failing_mail.EmailBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         response = post_tribute(client, memorial, author_email="sam@example.org")
     assert mail.outbox == []  # the failing server was really used

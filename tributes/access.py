@@ -1,16 +1,78 @@
-"""The one place that decides who may open a memorial."""
+"""Every "who may" rule: who may open a memorial or an event, see a photo, post, moderate.
+
+The public site and the admin both ask here; nothing else decides these questions.
+"""
 
 from __future__ import annotations
 
+from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from tributes.models import Memorial, Photo
+from tributes.models import CandleEvent, Memorial, ModerationMode, Photo
+from tributes.roles import MODERATORS_GROUP
+
+# At the start time every visitor asks for the same event at once; for people who are not
+# signed in, the answer (with its memorial) is shared for this long. A memorial made private
+# therefore hides its events from visitors within two seconds.
+VISITOR_EVENT_CACHE_SECONDS = 2
+
+
+def is_site_moderator(user) -> bool:
+    """Superusers and the Moderators group: they work on every memorial (one query, cached)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_site_moderator", None)
+    if cached is None:
+        cached = user.groups.filter(name=MODERATORS_GROUP).exists()
+        user._is_site_moderator = cached
+    return cached
+
+
+def memorials_in_scope(user, *, family_moderated_only: bool) -> QuerySet[Memorial] | None:
+    """The memorials `user` may work on as a moderator, or None for every memorial.
+
+    A family owner works only on the memorials they own: for tributes and comments only where
+    the family moderates (`family_moderated_only`), for candle events on all of them.
+    """
+    if is_site_moderator(user):
+        return None
+    memorials = Memorial.objects.filter(owners=user)
+    if family_moderated_only:
+        memorials = memorials.filter(family_moderates=True)
+    return memorials
 
 
 def get_visible_memorial(request: HttpRequest, slug: str) -> Memorial:
     """The memorial at `slug`, or 404 when it is private and the visitor is not an owner."""
     return get_object_or_404(Memorial.objects.visible_to(request.user), slug=slug)
+
+
+def get_visible_event(request: HttpRequest, slug: str) -> CandleEvent:
+    """The event at `slug`, or 404 when it belongs to a private memorial the visitor may not see."""
+    if request.user.is_authenticated:
+        return _visible_event(request.user, slug)
+    key = f"candles:visitor-event:{slug}"
+    event = cache.get(key)
+    if event is None:
+        event = _visible_event(request.user, slug)
+        cache.set(key, event, VISITOR_EVENT_CACHE_SECONDS)
+    return event
+
+
+def _visible_event(user, slug: str) -> CandleEvent:
+    events = CandleEvent.objects.visible_to(user).select_related("memorial")
+    return get_object_or_404(events, slug=slug)
+
+
+def may_post(memorial: Memorial, user) -> bool:
+    """Whether `user` may write on `memorial` (one query when the family alone may post)."""
+    if memorial.moderation_mode == ModerationMode.FAMILY_ONLY:
+        return memorial.is_owned_by(user)
+    return True
 
 
 def can_see_photo(user, photo: Photo) -> bool:
@@ -22,9 +84,7 @@ def can_see_photo(user, photo: Photo) -> bool:
     rejected posts are never passed on to families. Needs `photo` with `memorial` and `tribute`
     selected; may run one query for ownership and one for the Moderators group.
     """
-    from tributes.admin_scoping import is_site_moderator
-
-    if user.is_authenticated and user.is_staff and is_site_moderator(user):
+    if user.is_staff and is_site_moderator(user):
         return True
     memorial = photo.memorial
     is_owner = memorial.is_owned_by(user)

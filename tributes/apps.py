@@ -7,10 +7,13 @@ class TributesConfig(AppConfig):
     verbose_name = "Memorials and tributes"
 
     def ready(self) -> None:
-        from tributes import checks, security_log  # noqa: F401 (registers the deploy checks)
+        from tributes import signals
         from tributes.roles import sync_after_migrate
+        from tributes.security import checks  # noqa: F401 (registers the deploy checks)
+        from tributes.security import log as security_log
 
         post_migrate.connect(sync_after_migrate, sender=self)
+        signals.connect()
         security_log.connect()
         self.limit_admin_logins()
 
@@ -19,6 +22,6 @@ class TributesConfig(AppConfig):
         """Slow password spraying: many usernames tried from one address (see RATE_LIMITS)."""
         from django.contrib import admin
 
-        from tributes.ratelimits import rate_limited
+        from tributes.security.ratelimits import rate_limited
 
         admin.site.login = rate_limited("login")(admin.site.login)

@@ -1,8 +1,9 @@
-"""Every email the site sends: one small function per message.
+"""Every email the site sends: one builder, and one small function per message.
 
-Each renders templates/emails/<name>_subject.txt, <name>.txt and <name>.html, and is called from
-`transaction.on_commit`, so nothing is sent for a change that was rolled back. No email ever
-carries words a moderator has not approved, except to their own author.
+`_message` renders templates/emails/<name>_subject.txt, <name>.txt and <name>.html. Mail about
+posts is sent from `transaction.on_commit`, so nothing is sent for a change that was rolled back;
+reminders are sent by their task (tributes/candles/reminders.py), which retries a mail server
+that fails. No email ever carries words a moderator has not approved, except to their own author.
 """
 
 from __future__ import annotations
@@ -15,58 +16,53 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 if TYPE_CHECKING:
-    from tributes.models import Comment, Memorial, Tribute
-    from tributes.moderation import Waiting
+    from tributes.models import Memorial, ReminderSignup
+    from tributes.models.tributes import Moderated
+    from tributes.moderation.notices import Waiting
 
 
 def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def _send(name: str, context: dict, to: list[str]) -> None:
+def _message(
+    name: str, context: dict, *, to: str, headers: dict | None = None
+) -> EmailMultiAlternatives:
+    """The email `name` to one address, rendered as a subject, a text and an HTML part."""
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
     text = render_to_string(f"emails/{name}.txt", context)
     html = render_to_string(f"emails/{name}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=to)
+    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {})
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
 
 
-def private_link_path(item: Tribute | Comment, token: str) -> str:
-    name = (
-        "tributes:your_tribute" if item._meta.model_name == "tribute" else "tributes:your_comment"
-    )
-    return reverse(name, kwargs={"token": token})
+def private_link_path(item: Moderated, token: str) -> str:
+    return reverse(f"tributes:your_{item.kind}", kwargs={"token": token})
 
 
-def send_private_link(item: Tribute | Comment, token: str) -> None:
+def send_private_link(item: Moderated, token: str) -> None:
     """To the author: the private link to edit or delete what they wrote, and what happens next."""
-    _send(
-        "private_link",
-        {
-            "item": item,
-            "is_tribute": item._meta.model_name == "tribute",
-            "memorial": item.memorial,
-            "private_url": absolute(private_link_path(item, token)),
-            "memorial_url": absolute(item.memorial.get_absolute_url()),
-        },
-        [item.author_email],
-    )
+    context = {
+        "item": item,
+        "is_tribute": item.kind == "tribute",
+        "memorial": item.memorial,
+        "private_url": absolute(private_link_path(item, token)),
+        "memorial_url": absolute(item.memorial.get_absolute_url()),
+    }
+    _message("private_link", context, to=item.author_email).send()
 
 
-def send_published(item: Tribute | Comment) -> None:
+def send_published(item: Moderated) -> None:
     """To an author who asked: their words are now on the memorial page."""
-    _send(
-        "published",
-        {
-            "item": item,
-            "is_tribute": item._meta.model_name == "tribute",
-            "memorial": item.memorial,
-            "item_url": absolute(item.get_absolute_url()),
-        },
-        [item.author_email],
-    )
+    context = {
+        "item": item,
+        "is_tribute": item.kind == "tribute",
+        "memorial": item.memorial,
+        "item_url": absolute(item.get_absolute_url()),
+    }
+    _message("published", context, to=item.author_email).send()
 
 
 def send_moderation_notice(memorial: Memorial, waiting: Waiting, recipients: list[str]) -> None:
@@ -83,10 +79,48 @@ def send_moderation_notice(memorial: Memorial, waiting: Waiting, recipients: lis
         "comment_queue_url": absolute(
             f"{comment_queue}?tribute__memorial__id__exact={memorial.pk}"
         ),
-        # Tributes and comments together, oldest first (tributes/admin_queue.py).
+        # Tributes and comments together, oldest first (tributes/admin/queue.py).
         "queue_url": absolute(
             f"{reverse('admin:tributes_moderation_queue')}?memorial={memorial.pk}"
         ),
     }
     for recipient in recipients:
-        _send("moderation_notice", context, [recipient])
+        _message("moderation_notice", context, to=recipient).send()
+
+
+def _reminder_context(signup: ReminderSignup, unsubscribe_token: str) -> tuple[dict, dict]:
+    """What both reminder emails show (the times, in the event's zone and the reader's), and
+    their one-click unsubscribe headers."""
+    event = signup.event
+    starts_at = signup.starts_at
+    unsubscribe_url = absolute(reverse("tributes:reminder_unsubscribe", args=[unsubscribe_token]))
+    context = {
+        "signup": signup,
+        "event": event,
+        "event_url": absolute(event.get_absolute_url()),
+        "starts_event_zone": starts_at.astimezone(event.zone_for(signup.zone)),
+        "starts_your_zone": starts_at.astimezone(signup.zone),
+        "your_zone": signup.time_zone,
+        "unsubscribe_url": unsubscribe_url,
+    }
+    # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to this address.
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return context, headers
+
+
+def send_reminder_confirmation(
+    signup: ReminderSignup, *, confirm_token: str, unsubscribe_token: str
+) -> None:
+    """To a visitor who asked for a reminder: the link that confirms it (double opt-in)."""
+    context, headers = _reminder_context(signup, unsubscribe_token)
+    context["confirm_url"] = absolute(reverse("tributes:reminder_confirm", args=[confirm_token]))
+    _message("reminder_confirm", context, to=signup.email, headers=headers).send()
+
+
+def send_reminder(signup: ReminderSignup, *, unsubscribe_token: str) -> None:
+    """The reminder itself, shortly before the candles are lit. Raises when the server fails."""
+    context, headers = _reminder_context(signup, unsubscribe_token)
+    _message("reminder", context, to=signup.email, headers=headers).send()

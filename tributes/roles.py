@@ -1,7 +1,7 @@
 """The Moderators group: staff who screen what visitors write on every memorial.
 
 The Family moderators group: owners of a memorial where the family moderates; the admin scopes
-them to their own memorials (tributes/admin_scoping.py).
+them to their own memorials (tributes/access.py, applied by tributes/admin/scoping.py).
 """
 
 MODERATORS_GROUP = "Moderators"

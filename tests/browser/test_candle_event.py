@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from playwright.sync_api import Browser, Page, expect
 
-from tests.factories import CandleEventFactory, MemorialFactory
+from tests.support.factories import CandleEventFactory, MemorialFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,7 +75,9 @@ def test_the_countdown_reaches_the_start_and_candles_appear_without_reload(
     assert script_errors == []
 
 
-def test_the_event_and_wave_pages_have_no_serious_accessibility_problems(browser: Browser, site):
+def test_the_event_and_wave_pages_have_no_serious_accessibility_problems(
+    browser: Browser, site, wave_of_light
+):
     from axe_playwright_python.sync_playwright import Axe
 
     event = CandleEventFactory(
@@ -84,14 +86,6 @@ def test_the_event_and_wave_pages_have_no_serious_accessibility_problems(browser
         local_time=dt.time(19, 0),
         time_zone="Europe/London",
     )
-    wave = CandleEventFactory(
-        memorial=None,
-        is_floating=True,
-        time_zone="",
-        title="Wave of Light",
-        local_date=dt.date(2026, 10, 15),
-        local_time=dt.time(19, 0),
-    )
     # axe is injected as a script, which the site's Content Security Policy rightly forbids.
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
@@ -99,8 +93,8 @@ def test_the_event_and_wave_pages_have_no_serious_accessibility_problems(browser
     visits = [
         (START - dt.timedelta(days=1), event.get_absolute_url()),
         (START + dt.timedelta(minutes=5), event.get_absolute_url() + "?during"),
-        (START + dt.timedelta(minutes=5), wave.get_absolute_url()),
-        (START + dt.timedelta(minutes=5), f"/candles/{wave.slug}/wave/"),
+        (START + dt.timedelta(minutes=5), wave_of_light.get_absolute_url()),
+        (START + dt.timedelta(minutes=5), f"/candles/{wave_of_light.slug}/wave/"),
         (START + dt.timedelta(hours=2), event.get_absolute_url() + "?after"),
         (START, event.memorial.get_absolute_url()),
     ]
@@ -117,20 +111,14 @@ def test_the_event_and_wave_pages_have_no_serious_accessibility_problems(browser
     assert problems == {url: [] for url in problems}
 
 
-def test_without_javascript_a_visitor_chooses_a_zone_and_lights_a_candle(browser: Browser, site):
-    wave = CandleEventFactory(
-        memorial=None,
-        is_floating=True,
-        time_zone="",
-        title="Wave of Light",
-        local_date=dt.date(2026, 10, 15),
-        local_time=dt.time(19, 0),
-    )
+def test_without_javascript_a_visitor_chooses_a_zone_and_lights_a_candle(
+    browser: Browser, site, wave_of_light
+):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     # 10:30 UTC: 19:30 in Tokyo, still morning in London (the site's zone).
     with time_machine.travel(dt.datetime(2026, 10, 15, 10, 30, tzinfo=dt.UTC)):
-        page.goto(site + wave.get_absolute_url())
+        page.goto(site + wave_of_light.get_absolute_url())
         expect(page.get_by_text("You can light your candle here when it starts.")).to_be_visible()
         page.get_by_label("Your time zone").select_option("Asia/Tokyo")
         page.get_by_role("button", name="Use this time zone").click()

@@ -1,8 +1,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import UserFactory
-from tests.photos import jpeg
+from tests.support.factories import UserFactory
+from tests.support.photos import jpeg
 from tributes.models import Memorial
 
 pytestmark = pytest.mark.django_db(transaction=True)

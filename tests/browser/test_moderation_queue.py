@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
-from tests.factories import CommentFactory, MemorialFactory, TributeFactory, UserFactory
+from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory, UserFactory
 from tributes.models import Status
 
 pytestmark = pytest.mark.django_db(transaction=True)

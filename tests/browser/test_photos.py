@@ -1,8 +1,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import MemorialFactory, TributeFactory
-from tests.photos import make_photo
+from tests.support.factories import MemorialFactory, TributeFactory
+from tests.support.photos import make_photo
 from tributes.models import Status
 
 pytestmark = pytest.mark.django_db(transaction=True)

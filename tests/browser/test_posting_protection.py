@@ -6,7 +6,10 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.test_security_pages import watch_csp
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.posting_urls")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.urls("tests.support.posting_urls"),
+]
 
 
 def test_the_honeypot_is_never_seen_nor_reached_with_the_keyboard(page: Page, site):

@@ -18,17 +18,19 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.factories import (
+from tests.support.factories import (
     CandleEventFactory,
     CandleFactory,
     CommentFactory,
     MemorialFactory,
     TributeFactory,
     UserFactory,
+    WaveOfLightFactory,
 )
-from tests.xss_vectors import XSS_VECTORS
-from tributes import reminders, tokens
+from tests.support.xss_vectors import XSS_VECTORS
+from tributes.candles import reminders
 from tributes.models import CandleEvent, ModerationMode, Photo, ReminderSignup, Status
+from tributes.security import tokens
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -173,10 +175,7 @@ def site_objects(value: Callable[[int], str] = lambda n: f"Remembered {n}") -> d
         CandleFactory(
             memorial=memorial, event=during, name=value(n)[:120], message=value(n + 1)[:500]
         )
-    wave_event = CandleEventFactory(
-        memorial=None,
-        is_floating=True,
-        time_zone="",
+    wave_event = WaveOfLightFactory(
         local_date=timezone.localdate(),
         title=value(9)[:200],
     )

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, Page, expect
 
-from tests.factories import MemorialFactory, UserFactory
+from tests.support.factories import MemorialFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,7 +118,7 @@ def test_a_double_click_a_reload_and_a_resent_form_save_one_tribute(page: Page, 
 def test_writing_pages_have_no_accessibility_violations(browser: Browser, site):
     from axe_playwright_python.sync_playwright import Axe
 
-    from tests.factories import TributeFactory
+    from tests.support.factories import TributeFactory
 
     memorial = MemorialFactory(name="Teddy Ashby", slug="teddy")
     TributeFactory(memorial=memorial)
@@ -139,7 +139,7 @@ def test_writing_pages_have_no_accessibility_violations(browser: Browser, site):
 
 
 def test_long_words_and_right_to_left_names_do_not_break_a_phone_layout(page: Page, site):
-    from tests.factories import CommentFactory, TributeFactory
+    from tests.support.factories import CommentFactory, TributeFactory
 
     memorial = MemorialFactory(name="Teddy Ashby", slug="teddy")
     tribute = TributeFactory(

@@ -1,1 +1,1 @@
-"""What families do themselves: their accounts, their memorials, co-owners, guests, their queue."""
+"""What a family does with its memorial as a whole: download everything, erase everything."""

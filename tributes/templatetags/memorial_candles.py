@@ -1,9 +1,9 @@
 from django import template
 from django.utils import timezone
 
-from tributes.candle_forms import MemorialCandleForm
+from tributes.candles.forms import MemorialCandleForm
 from tributes.models import Candle
-from tributes.visitors import VISITOR_COOKIE, visitor_key
+from tributes.security.visitors import VISITOR_COOKIE, visitor_key
 
 register = template.Library()
 
@@ -17,17 +17,16 @@ def memorial_candles(context, memorial):
     Burning candles are listed first; those that went out stay as dated records below.
     """
     now = timezone.now()
-    newest = list(
-        Candle.objects.for_memorial(memorial).select_related("event")[: CANDLES_SHOWN * 2]
-    )
-    # Whoever lit a held candle sees it as they wrote it: nothing tells them it waits for a
-    # moderator. Changed in memory only, for this page; the memorial page is never shared.
     request = context.get("request")
+    key = None
     if request is not None and VISITOR_COOKIE in request.COOKIES:
         key = visitor_key(request)
-        for candle in newest:
-            if candle.words_held and candle.visitor_key == key:
-                candle.words_held = False
+    newest = [
+        candle.seen_by(key)
+        for candle in Candle.objects.for_memorial(memorial).select_related("event")[
+            : CANDLES_SHOWN * 2
+        ]
+    ]
     return {
         "memorial": memorial,
         "now": now,

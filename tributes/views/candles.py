@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tributes import candles
 from tributes.access import get_visible_memorial
-from tributes.candle_forms import MemorialCandleForm
+from tributes.candles import lighting
+from tributes.candles.forms import MemorialCandleForm
 from tributes.models import BurnTime
-from tributes.ratelimits import rate_limited
-from tributes.visitors import remember_visitor, visitor_key
+from tributes.security.ratelimits import rate_limited
+from tributes.security.visitors import remember_visitor, visitor_key
 
 
 @rate_limited("candle", memorial_kwarg="slug", form=MemorialCandleForm)
@@ -23,7 +23,7 @@ def light_memorial_candle(request, slug):
     if not form.is_valid():
         context = {"memorial": memorial, "form": form}
         return render(request, "tributes/memorial_candle_form.html", context, status=400)
-    candles.light_memorial_candle(
+    lighting.light_memorial_candle(
         memorial=memorial,
         visitor_key=visitor_key(request),
         name=form.cleaned_data["name"],

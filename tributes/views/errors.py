@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
-from tributes.kept_text import kept_text
+from tributes.security.kept_text import kept_text
 
 
 def page_not_found(request, exception):
@@ -23,11 +22,6 @@ def bad_request(request, exception):
 
 def permission_denied(request, exception):
     return render(request, "403.html", status=403)
-
-
-def request_too_large(request):
-    limit_mb = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
-    return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
 
 
 def _sent_from_this_site(request) -> bool:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,35 +18,15 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from tributes import candles, reminders
-from tributes.calendar import event_calendar
-from tributes.candle_forms import EventCandleForm, ReminderForm, ZoneForm
-from tributes.models import CandleEvent, EventState
-from tributes.ratelimits import rate_limited
-from tributes.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
+from tributes.access import get_visible_event
+from tributes.candles import lighting, reminders, wave
+from tributes.candles.calendar import event_calendar
+from tributes.candles.forms import EventCandleForm, ReminderForm, ZoneForm
+from tributes.candles.status import event_candle_status, event_page
+from tributes.models import EventState
+from tributes.security.ratelimits import rate_limited
+from tributes.security.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
 from tributes.zones import remember_zone, visitor_zone
-
-# At the start time every visitor asks for the same event at once; for people who are not
-# signed in, the answer (with its memorial) is shared for this long. A memorial made private
-# therefore hides its events from visitors within two seconds.
-VISITOR_EVENT_CACHE_SECONDS = 2
-
-
-def get_visible_event(request, slug: str) -> CandleEvent:
-    """The event at `slug`, or 404 when it belongs to a private memorial the visitor may not see."""
-    if request.user.is_authenticated:
-        return _visible_event(request.user, slug)
-    key = f"candles:visitor-event:{slug}"
-    event = cache.get(key)
-    if event is None:
-        event = _visible_event(request.user, slug)
-        cache.set(key, event, VISITOR_EVENT_CACHE_SECONDS)
-    return event
-
-
-def _visible_event(user, slug: str) -> CandleEvent:
-    events = CandleEvent.objects.visible_to(user).select_related("memorial")
-    return get_object_or_404(events, slug=slug)
 
 
 @require_safe
@@ -59,7 +38,7 @@ def _event_page(request, slug, *, form=None, reminder_form=None, status=200):
     event = get_visible_event(request, slug)
     zone = visitor_zone(request)
     key = visitor_key(request) if VISITOR_COOKIE in request.COOKIES else None
-    context = candles.event_page(event, now=timezone.now(), zone=zone, visitor_key=key)
+    context = event_page(event, now=timezone.now(), zone=zone, visitor_key=key)
     context["form"] = form or EventCandleForm(
         initial={"for_memorial": request.GET.get("for", "")}, dedicate=event.memorial_id is None
     )
@@ -76,7 +55,7 @@ def light_candle(request, slug):
     if not form.is_valid():
         return _event_page(request, slug, form=form, status=400)
     try:
-        lit = candles.light_event_candle(
+        lit = lighting.light_event_candle(
             event=event,
             visitor_key=visitor_key(request),
             visitor_zone=visitor_zone(request),
@@ -85,7 +64,7 @@ def light_candle(request, slug):
             show_name=form.cleaned_data["show_name"],
             dedicated_to=form.cleaned_data.get("for_memorial"),
         )
-    except candles.CandleNotLit as reason:
+    except lighting.CandleNotLit as reason:
         messages.info(request, str(reason))
         return remember_visitor(request, redirect(event))
     # The page itself thanks the visitor beside their candle; only a second try needs a note.
@@ -96,15 +75,15 @@ def light_candle(request, slug):
 
 @require_GET
 def event_status(request, slug):
-    """What the page's script polls: state, count and newest candles. Cheap: see candles.py."""
+    """What the page's script polls: state, count and newest candles. Cheap: see candles/status.py."""
     event = get_visible_event(request, slug)
     zone = event.zone_for(visitor_zone(request))
-    status = candles.event_candle_status(event)
+    shared = event_candle_status(event)
     payload = {
-        **status,
+        **shared,
         "state": event.state(zone=zone),
-        "count_text": ngettext("%(count)s candle lit", "%(count)s candles lit", status["count"])
-        % {"count": status["count"]},
+        "count_text": ngettext("%(count)s candle lit", "%(count)s candles lit", shared["count"])
+        % {"count": shared["count"]},
     }
     response = JsonResponse(payload)
     response["Cache-Control"] = "private, max-age=2"
@@ -134,10 +113,10 @@ def event_wave(request, slug):
                 "places": row.places(first=zone.key),
                 "more": max(len(row.zone_names) - 6, 0),
             }
-            for row in event.wave()
+            for row in wave.event_wave(event)
         ],
         "per_zone": per_zone,
-        "per_zone_and_hour": candles.candles_per_zone_and_hour(event),
+        "per_zone_and_hour": wave.candles_per_zone_and_hour(event),
         "visitor_zone": zone,
     }
     return render(request, "tributes/event_wave.html", context)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from tributes.access import get_visible_memorial
 from tributes.models import Candle, CandleEvent, Comment, Memorial, Tribute
+from tributes.models.candles import burning_at
 from tributes.views.tributes import writing_context
 
 TRIBUTES_PER_PAGE = 10
@@ -38,7 +39,7 @@ def memorial_detail(request, slug):
     )
     page = Paginator(tributes, TRIBUTES_PER_PAGE).get_page(request.GET.get("page"))
     candles = Candle.objects.for_memorial(memorial).aggregate(
-        burning=Count("pk", filter=Q(burns_until__isnull=True) | Q(burns_until__gt=now)),
+        burning=Count("pk", filter=burning_at(now)),
         total=Count("pk"),
     )
     next_event = memorial.candle_events.upcoming(now=now).first()
@@ -53,6 +54,6 @@ def memorial_detail(request, slug):
         writing_context(request, memorial, list(page.object_list), is_owner=context["is_owner"])
     )
     response = render(request, "tributes/memorial_detail.html", context)
-    # Each render carries fresh form keys (tributes/tokens.py): no shared cache may keep it.
+    # Each render carries fresh form keys (tributes/security/tokens.py): no shared cache may keep it.
     patch_cache_control(response, private=True)
     return response

@@ -12,13 +12,14 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tributes import moderation, spam, tokens
-from tributes.access import get_visible_memorial
+from tributes.access import get_visible_memorial, may_post
 from tributes.emails import private_link_path
-from tributes.forms import CommentEditForm, CommentForm, TributeEditForm, TributeForm
-from tributes.models import Comment, Love, ModerationMode, Status, Tribute
-from tributes.ratelimits import rate_limited
-from tributes.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
+from tributes.models import Comment, Love, Status, Tribute
+from tributes.posting import services as posting
+from tributes.posting.forms import CommentEditForm, CommentForm, TributeEditForm, TributeForm
+from tributes.security import tokens
+from tributes.security.ratelimits import rate_limited
+from tributes.security.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
 
 
 def private_page(view):
@@ -40,7 +41,7 @@ def writing_context(request, memorial, tributes, *, is_owner: bool) -> dict:
 
     One query at most (the visitor's loves on this page), and none for a first-time visitor.
     """
-    may_post = memorial.moderation_mode != ModerationMode.FAMILY_ONLY or is_owner
+    visitor_may_post = is_owner or may_post(memorial, None)
     loved = set()
     if VISITOR_COOKIE in request.COOKIES and tributes:
         loved = set(
@@ -50,9 +51,12 @@ def writing_context(request, memorial, tributes, *, is_owner: bool) -> dict:
         )
     for tribute in tributes:
         tribute.loved = tribute.pk in loved
-        if may_post:
+        if visitor_may_post:
             tribute.comment_form = CommentForm(auto_id=f"comment-{tribute.pk}-%s")
-    return {"may_post": may_post, "tribute_form": TributeForm() if may_post else None}
+    return {
+        "may_post": visitor_may_post,
+        "tribute_form": TributeForm() if visitor_may_post else None,
+    }
 
 
 # The submission keys this browser posted under in the last hour, in a signed cookie only it
@@ -91,7 +95,7 @@ def _posting_closed(request, memorial):
     return render(request, "tributes/posting_closed.html", {"memorial": memorial}, status=403)
 
 
-def _after_posting(request, posted: moderation.Posted):
+def _after_posting(request, posted: posting.Posted):
     response = redirect(private_link_path(posted.item, posted.token) + "?posted=1")
     return _remember_recent_post(request, response, posted.submission_key)
 
@@ -102,28 +106,22 @@ REPEAT_POST = _(
 )
 
 
-def _write(request, memorial, form, *, post, kind: str, text_field: str, template: str, context):
-    """Screen and save a valid tribute or comment form, or show it again with what was typed."""
+def _write(request, memorial, form, *, post, text_field: str, template: str, context):
+    """Save a valid tribute or comment form (the service screens it), or show it again with
+    what was typed."""
     if form.is_valid():
-        words = form.cleaned_data
-        reasons = spam.screen_message(
-            kind=kind,
-            text=f"{words['author_name']}\n{words[text_field]}",
-            email=words.get("author_email", ""),
-            form=form,
-        )
         try:
             posted = post(
                 user=request.user,
                 earlier_keys=recent_submission_keys(request),
-                hold_reasons=reasons,
+                form_hold_reasons=form.hold_reasons,
                 visitor_key=visitor_key(request),
-                **words,
+                **form.cleaned_data,
             )
-        except moderation.PostingClosed:
+        except posting.PostingClosed:
             # The family closed the page to visitors while this form was being written.
             return _posting_closed(request, memorial)
-        except moderation.RepeatPost:
+        except posting.RepeatPost:
             form.add_error(text_field, REPEAT_POST)
         else:
             return remember_visitor(request, _after_posting(request, posted))
@@ -134,14 +132,13 @@ def _write(request, memorial, form, *, post, kind: str, text_field: str, templat
 @require_http_methods(["GET", "POST"])
 def write_tribute(request, slug):
     memorial = get_visible_memorial(request, slug)
-    if not moderation.may_post(memorial, request.user):
+    if not may_post(memorial, request.user):
         return _posting_closed(request, memorial)
     return _write(
         request,
         memorial,
         TributeForm(request.POST or None, request.FILES or None),
-        post=partial(moderation.post_tribute, memorial=memorial),
-        kind="tribute",
+        post=partial(posting.post_tribute, memorial=memorial),
         text_field="message",
         template="tributes/write_tribute.html",
         context={},
@@ -153,14 +150,13 @@ def write_tribute(request, slug):
 def write_comment(request, slug, pk):
     memorial = get_visible_memorial(request, slug)
     tribute = get_object_or_404(Tribute.objects.for_memorial(memorial).published(), pk=pk)
-    if not moderation.may_post(memorial, request.user):
+    if not may_post(memorial, request.user):
         return _posting_closed(request, memorial)
     return _write(
         request,
         memorial,
         CommentForm(request.POST or None),
-        post=partial(moderation.post_comment, tribute=tribute),
-        kind="comment",
+        post=partial(posting.post_comment, tribute=tribute),
         text_field="body",
         template="tributes/write_comment.html",
         context={"tribute": tribute},
@@ -172,7 +168,7 @@ def write_comment(request, slug, pk):
 def send_love(request, slug, pk):
     memorial = get_visible_memorial(request, slug)
     tribute = get_object_or_404(Tribute.objects.for_memorial(memorial).published(), pk=pk)
-    if moderation.send_love(tribute, visitor_key=visitor_key(request)):
+    if posting.send_love(tribute, visitor_key=visitor_key(request)):
         messages.success(request, _("Thank you. Your love has been sent to the family."))
     else:
         messages.info(request, _("You have already sent your love for this tribute. Thank you."))
@@ -191,7 +187,7 @@ def _your_item(request, item, edit_form_class, template):
     # Bound without the instance, so that the item keeps its saved words until edit_item runs.
     form = edit_form_class(request.POST or None, initial=initial)
     if form.is_valid():
-        if moderation.edit_item(item, **form.cleaned_data):
+        if posting.edit_item(item, **form.cleaned_data):
             if item.is_published:
                 messages.success(request, _("Your changes are saved and published."))
             elif item.status == Status.PENDING:
@@ -221,7 +217,7 @@ def _your_item(request, item, edit_form_class, template):
 @rate_limited("tribute", form=TributeEditForm)
 @require_http_methods(["GET", "POST"])
 def your_tribute(request, token):
-    tribute = moderation.find_by_token(Tribute.objects.select_related("memorial"), token)
+    tribute = posting.find_by_token(Tribute.objects.select_related("memorial"), token)
     if tribute is None:
         return _link_not_found(request)
     return _your_item(request, tribute, TributeEditForm, "tributes/your_tribute.html")
@@ -231,7 +227,7 @@ def your_tribute(request, token):
 @rate_limited("comment", form=CommentEditForm)
 @require_http_methods(["GET", "POST"])
 def your_comment(request, token):
-    comment = moderation.find_by_token(Comment.objects.select_related("tribute__memorial"), token)
+    comment = posting.find_by_token(Comment.objects.select_related("tribute__memorial"), token)
     if comment is None:
         return _link_not_found(request)
     return _your_item(request, comment, CommentEditForm, "tributes/your_comment.html")
@@ -239,7 +235,7 @@ def your_comment(request, token):
 
 def _delete_your_item(request, item, template):
     if request.method == "POST":
-        moderation.delete_item(item)
+        posting.delete_item(item)
         return redirect("tributes:removed")
     return render(request, template, {"item": item, "memorial": item.memorial})
 
@@ -248,7 +244,7 @@ def _delete_your_item(request, item, template):
 @rate_limited("tribute")
 @require_http_methods(["GET", "POST"])
 def delete_your_tribute(request, token):
-    tribute = moderation.find_by_token(Tribute.objects.select_related("memorial"), token)
+    tribute = posting.find_by_token(Tribute.objects.select_related("memorial"), token)
     if tribute is None:
         return _link_not_found(request)
     return _delete_your_item(request, tribute, "tributes/delete_tribute.html")
@@ -258,7 +254,7 @@ def delete_your_tribute(request, token):
 @rate_limited("comment")
 @require_http_methods(["GET", "POST"])
 def delete_your_comment(request, token):
-    comment = moderation.find_by_token(Comment.objects.select_related("tribute__memorial"), token)
+    comment = posting.find_by_token(Comment.objects.select_related("tribute__memorial"), token)
     if comment is None:
         return _link_not_found(request)
     return _delete_your_item(request, comment, "tributes/delete_comment.html")

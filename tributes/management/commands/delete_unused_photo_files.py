@@ -21,11 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         _folders, files = default_storage.listdir(PHOTO_FOLDER)
-        in_use = {
-            rendition["name"]
-            for renditions in Photo.objects.values_list("renditions", flat=True)
-            for rendition in renditions
-        }
+        in_use = set(Photo.objects.file_names())
         cutoff = timezone.now() - dt.timedelta(hours=1)
         deleted = 0
         for file in files:

@@ -1,0 +1,43 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from tests.support.factories import (
+    MemorialFactory,
+)
+from tributes.models import Memorial
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_baby_may_be_born_and_die_on_the_same_day():
+    memorial = MemorialFactory(born_on=dt.date(2026, 3, 9), died_on=dt.date(2026, 3, 9))
+    memorial.full_clean()
+
+
+def test_the_database_refuses_a_death_before_birth():
+    with pytest.raises(IntegrityError, match="memorial_died_on_or_after_birth"):
+        MemorialFactory(born_on=dt.date(2026, 3, 9), died_on=dt.date(2026, 3, 8))
+
+
+def test_a_death_before_birth_is_explained_on_the_date_field():
+    memorial = Memorial(name="Alfie", born_on=dt.date(2026, 3, 9), died_on=dt.date(2026, 3, 8))
+    with pytest.raises(ValidationError) as error:
+        memorial.full_clean()
+    assert "died_on" in error.value.message_dict
+
+
+def test_slugs_are_readable_and_unique():
+    first = MemorialFactory(name="Teddy Ashby", slug="")
+    second = MemorialFactory(name="Teddy Ashby", slug="")
+    assert first.slug == "teddy-ashby"
+    assert second.slug == "teddy-ashby-2"
+
+
+def test_an_unknown_time_zone_is_refused():
+    memorial = MemorialFactory.build(time_zone="Mars/Olympus_Mons")
+    with pytest.raises(ValidationError) as error:
+        memorial.full_clean()
+    assert "time_zone" in error.value.message_dict

@@ -1,0 +1,157 @@
+"""Rate limits on posting: per visitor first, then per address, memorial and email address."""
+
+import datetime as dt
+import logging
+
+import pytest
+import time_machine
+from django.test import Client
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.support.posting_urls")]
+
+ADDRESS = "203.0.113.7"
+WORDS = {"author_name": "Aunt May", "message": "We miss you every single day."}
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    # Limits count per window: a frozen clock keeps every request of a test in one window.
+    with time_machine.travel(
+        dt.datetime(2026, 10, 15, 18, 0, 5, tzinfo=dt.UTC), tick=False
+    ) as clock:
+        yield clock
+
+
+@pytest.fixture
+def small_limits(settings):
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "tribute": {"visitor": "2/m", "client": "4/m", "memorial": "6/m"},
+        "reminder": {"visitor": "50/m", "client": "50/m", "email": "2/d"},
+    }
+
+
+def post(client, slug="teddy", address=ADDRESS, **data):
+    return client.post(f"/test-post/{slug}/", {**WORDS, **data}, REMOTE_ADDR=address)
+
+
+def test_a_visitor_is_stopped_after_their_own_limit(small_limits):
+    visitor = Client()
+    assert [post(visitor).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_the_limited_page_keeps_every_word_in_a_form_that_sends_them_again(small_limits):
+    visitor = Client()
+    post(visitor)
+    post(visitor)
+    response = post(visitor, idempotency_key="5b1f4a9e-7a55-4d7e-9a57-0f0f7c1d2e11")
+    assert response.status_code == 429
+    page = response.text
+    assert "Please wait a few minutes" in page
+    assert "We miss you every single day.</textarea>" in page
+    assert 'value="Aunt May"' in page
+    assert 'action="/test-post/teddy/"' in page
+    assert 'name="idempotency_key" value="5b1f4a9e-7a55-4d7e-9a57-0f0f7c1d2e11"' in page
+    assert int(response["Retry-After"]) <= 60
+
+
+def test_another_visitor_at_the_same_address_may_still_post(small_limits):
+    first, second = Client(), Client()
+    for _ in range(5):
+        post(first)
+    assert post(second).status_code == 200
+
+
+def test_a_visitor_over_their_limit_does_not_use_up_the_shared_address(small_limits):
+    persistent = Client()
+    statuses = [post(persistent).status_code for _ in range(10)]
+    assert statuses.count(200) == 2
+    # The address allows 4 a minute: 2 went to the first visitor, 2 are left for everyone else.
+    others = [post(Client()).status_code for _ in range(3)]
+    assert others == [200, 200, 429]
+
+
+def test_cookieless_bots_are_stopped_by_the_address_limit(small_limits):
+    statuses = [post(Client()).status_code for _ in range(6)]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+def test_a_memorial_has_a_ceiling_across_every_address(small_limits):
+    statuses = [post(Client(), address=f"198.51.100.{n}").status_code for n in range(8)]
+    assert statuses == [200] * 6 + [429, 429]
+    assert post(Client(), slug="another-memorial", address="192.0.2.1").status_code == 200
+
+
+def test_limits_open_again_in_the_next_window(small_limits, frozen_clock):
+    visitor = Client()
+    post(visitor)
+    post(visitor)
+    assert post(visitor).status_code == 429
+    frozen_clock.shift(dt.timedelta(minutes=1, seconds=1))
+    assert post(visitor).status_code == 200
+
+
+def test_the_scale_multiplies_every_limit(small_limits, settings):
+    settings.RATE_LIMIT_SCALE = 3
+    visitor = Client()
+    assert [post(visitor).status_code for _ in range(7)] == [200] * 6 + [429]
+
+
+def test_reading_a_page_is_never_limited(small_limits):
+    visitor = Client()
+    for _ in range(5):
+        post(visitor)
+    assert visitor.get("/test-post/teddy/", REMOTE_ADDR=ADDRESS).status_code == 200
+
+
+def test_a_care_home_can_light_candles_together_from_one_address(settings):
+    from tributes.security.ratelimits import limits_for
+
+    client_limit = next(limit for limit in limits_for("candle") if limit.scope == "client")
+    assert client_limit.count / (client_limit.seconds / 60) >= 200
+    visitor_limit = next(limit for limit in limits_for("candle") if limit.scope == "visitor")
+    assert visitor_limit.count <= 10
+
+
+def test_confirmation_emails_to_one_address_are_limited_whoever_asks(small_limits):
+    statuses = [
+        Client().post("/test-sign-up/", {"email": email}, REMOTE_ADDR=f"198.51.100.{n}").status_code
+        for n, email in enumerate(["grief@example.org", "Grief@Example.org ", "grief@example.org"])
+    ]
+    assert statuses == [200, 200, 429]
+    other = Client().post("/test-sign-up/", {"email": "other@example.org"}, REMOTE_ADDR=ADDRESS)
+    assert other.status_code == 200
+
+
+def test_a_limit_is_logged_without_personal_data(small_limits, caplog):
+    caplog.set_level(logging.INFO, logger="tributes.security")
+    visitor = Client()
+    for _ in range(3):
+        post(visitor)
+    lines = [r.getMessage() for r in caplog.records if r.name == "tributes.security"]
+    assert lines == ["rate limit reached action=tribute scope=visitor view=test_post"]
+
+
+def test_limits_can_be_switched_off(small_limits, settings):
+    settings.RATE_LIMIT_ENABLED = False
+    visitor = Client()
+    assert {post(visitor).status_code for _ in range(5)} == {200}
+
+
+def test_a_misspelt_action_fails_at_import_time():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tributes.security.ratelimits import rate_limited
+
+    with pytest.raises(ImproperlyConfigured):
+        rate_limited("tributes")
+
+
+def test_rates_are_parsed_and_scaled():
+    from tributes.security.ratelimits import parse_rate
+
+    assert parse_rate("5/10m") == (5, 600)
+    assert parse_rate("3/d", scale=1000) == (3000, 86400)
+    assert parse_rate("1/h", scale=0.1) == (1, 3600)
+    with pytest.raises(ValueError):
+        parse_rate("five a minute")

@@ -1,0 +1,128 @@
+import pytest
+from django.urls import reverse
+
+from tests.support.factories import (
+    CandleFactory,
+    CommentFactory,
+    MemorialFactory,
+    TributeFactory,
+)
+from tributes.models import Status, Visibility
+from tributes.views.memorials import TRIBUTES_PER_PAGE
+
+pytestmark = pytest.mark.django_db
+
+
+def memorial_url(memorial, **query):
+    url = reverse("tributes:memorial", kwargs={"slug": memorial.slug})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_the_memorial_page_shows_the_story_and_published_tributes(client, memorial):
+    TributeFactory(memorial=memorial, author_name="Sam", message="Sending so much love")
+    response = client.get(memorial_url(memorial))
+    assert response.status_code == 200
+    assert "Teddy Ashby" in response.text
+    assert "A short life, deeply loved." in response.text
+    assert "Sending so much love" in response.text
+
+
+@pytest.mark.parametrize("status", [Status.PENDING, Status.REJECTED, Status.SPAM])
+def test_unpublished_tributes_never_appear(client, memorial, status):
+    TributeFactory(memorial=memorial, message="Words that are not published", status=status)
+    response = client.get(memorial_url(memorial))
+    assert "Words that are not published" not in response.text
+
+
+@pytest.mark.parametrize("status", [Status.PENDING, Status.REJECTED, Status.SPAM])
+def test_unpublished_comments_never_appear(client, memorial, status):
+    tribute = TributeFactory(memorial=memorial)
+    CommentFactory(tribute=tribute, body="A comment that is not published", status=status)
+    CommentFactory(tribute=tribute, body="A published comment")
+    response = client.get(memorial_url(memorial))
+    assert "A comment that is not published" not in response.text
+    assert "A published comment" in response.text
+
+
+def test_tributes_are_newest_first_and_paginated(client, memorial):
+    for n in range(TRIBUTES_PER_PAGE + 3):
+        TributeFactory(memorial=memorial, message=f"Tribute number {n:02d}")
+    first_page = client.get(memorial_url(memorial)).text
+    second_page = client.get(memorial_url(memorial, page=2)).text
+    newest = f"Tribute number {TRIBUTES_PER_PAGE + 2:02d}"
+    assert newest in first_page and "Tribute number 00" not in first_page
+    assert "Tribute number 00" in second_page and newest not in second_page
+    assert first_page.index(newest) < first_page.index(
+        f"Tribute number {TRIBUTES_PER_PAGE + 1:02d}"
+    )
+
+
+@pytest.mark.parametrize("page", ["999", "not-a-number", "-1", "%00"])
+def test_any_page_number_gives_a_page_not_an_error(client, memorial, page):
+    TributeFactory(memorial=memorial)
+    assert client.get(memorial_url(memorial, page=page)).status_code == 200
+
+
+def test_the_page_counts_burning_candles(client, memorial):
+    CandleFactory.create_batch(3, memorial=memorial)
+    assert "3 candles are burning for Teddy Ashby." in client.get(memorial_url(memorial)).text
+
+
+def test_private_memorial_is_not_found_for_visitors_and_strangers(
+    client, stranger, private_memorial
+):
+    assert client.get(memorial_url(private_memorial)).status_code == 404
+    client.force_login(stranger)
+    assert client.get(memorial_url(private_memorial)).status_code == 404
+
+
+def test_private_memorial_opens_for_its_owner(client, owner, private_memorial):
+    client.force_login(owner)
+    assert client.get(memorial_url(private_memorial)).status_code == 200
+
+
+def test_unlisted_memorial_opens_by_link_with_noindex(client):
+    memorial = MemorialFactory(visibility=Visibility.UNLISTED)
+    response = client.get(memorial_url(memorial))
+    assert response.status_code == 200
+    assert '<meta name="robots" content="noindex, nofollow">' in response.text
+
+
+def test_unlisted_and_private_memorials_are_not_listed_on_home(client, private_memorial):
+    unlisted = MemorialFactory(name="Unlisted Person", visibility=Visibility.UNLISTED)
+    public = MemorialFactory(name="Public Person")
+    home = client.get(reverse("tributes:home")).text
+    assert public.name in home
+    assert unlisted.name not in home
+    assert private_memorial.name not in home
+
+
+def test_public_memorial_is_indexed_only_when_the_family_allows(client):
+    memorial = MemorialFactory()
+    assert 'content="noindex, nofollow"' in client.get(memorial_url(memorial)).text
+    memorial.allow_search_indexing = True
+    memorial.save()
+    assert 'content="index, follow"' in client.get(memorial_url(memorial)).text
+
+
+def test_missing_pages_get_a_kind_404(client):
+    response = client.get("/memorials/nobody-by-this-name/")
+    assert response.status_code == 404
+    assert "We could not find this page" in response.text
+
+
+def _fill(memorial, tributes, comments_each):
+    for tribute in TributeFactory.create_batch(tributes, memorial=memorial):
+        CommentFactory.create_batch(comments_each, tribute=tribute)
+
+
+def test_memorial_page_query_count_does_not_grow_with_content(
+    client, memorial, django_assert_num_queries
+):
+    _fill(memorial, tributes=2, comments_each=1)
+    # One more than the foundation: the newest candles, burning and gone out (memorial_candles).
+    with django_assert_num_queries(7) as small:
+        client.get(memorial_url(memorial))
+    _fill(memorial, tributes=TRIBUTES_PER_PAGE, comments_each=5)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(memorial_url(memorial))

@@ -1,0 +1,128 @@
+"""Lighting candles: during a candle event, or on a memorial at any time.
+
+One candle per visitor per event is the database's rule (`one_candle_per_visitor_per_event`);
+these functions turn a second try into "your candle is already lit" instead of an error. Counts
+are always counted in the database, never kept in a Python variable, so a burst of concurrent
+lights can neither lose nor double a candle.
+
+Every candle is lit and counted at once. Its name and message go through the same spam checks as
+a tribute (`screening.screen_message`): words with links or blocked words are held (`words_held`),
+shown as "Someone" with no message until a moderator shows them in the admin. The visitor is
+not told, and the count stays exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tributes.models import BurnTime, Candle, CandleEvent, EventState, Memorial
+from tributes.moderation import screening
+from tributes.security import log as security_log
+
+# Candles lit in an event burn at least this long, like a real one lit for the Wave of Light.
+EVENT_CANDLE_MIN_BURN = dt.timedelta(hours=1)
+
+
+class CandleNotLit(Exception):
+    """The candle could not be lit; the message says why, gently."""
+
+
+@dataclass(frozen=True)
+class LitCandle:
+    candle: Candle
+    already_lit: bool
+
+
+def light_event_candle(
+    *,
+    event: CandleEvent,
+    visitor_key: str,
+    visitor_zone: zoneinfo.ZoneInfo,
+    name: str,
+    message: str = "",
+    show_name: bool = True,
+    dedicated_to: Memorial | None = None,
+    now: dt.datetime | None = None,
+) -> LitCandle:
+    """Light this visitor's candle in `event`, or return the one they already lit.
+
+    Raises CandleNotLit before the start or after the end (in the visitor's zone for a floating
+    event). Runs one INSERT; a conflict on the unique constraint reads the existing candle.
+    """
+    now = now or timezone.now()
+    zone = event.zone_for(visitor_zone)
+    state = event.state(at=now, zone=zone)
+    if state == EventState.BEFORE:
+        raise CandleNotLit(_("Candles can be lit from the start time. Please come back then."))
+    if state == EventState.ENDED:
+        raise CandleNotLit(_("This candle lighting has ended. Thank you for remembering."))
+    candle = Candle(
+        words_held=words_need_reading(name, message),
+        event=event,
+        memorial=event.memorial if event.memorial_id else dedicated_to,
+        name=name,
+        message=message,
+        show_name=show_name,
+        visitor_key=visitor_key,
+        time_zone=visitor_zone.key,
+        lit_at=now,
+        burns_until=max(event.end_in(zone), now + EVENT_CANDLE_MIN_BURN),
+    )
+    # Outside a transaction the INSERT commits on its own (one round trip at the 7pm rush);
+    # inside one, a savepoint keeps a conflict from spoiling the caller's transaction.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with guard:
+            candle.save(force_insert=True)
+    except IntegrityError:
+        existing = Candle.objects.filter(event=event, visitor_key=visitor_key).first()
+        if existing is None:
+            raise
+        return LitCandle(candle=existing, already_lit=True)
+    return LitCandle(candle=candle, already_lit=False)
+
+
+def light_memorial_candle(
+    *,
+    memorial: Memorial,
+    visitor_key: str,
+    name: str,
+    burn_time: BurnTime,
+    message: str = "",
+    show_name: bool = True,
+    now: dt.datetime | None = None,
+) -> Candle:
+    """Light a candle on a memorial page; it stays as a dated record after it goes out."""
+    now = now or timezone.now()
+    return Candle.objects.create(
+        words_held=words_need_reading(name, message),
+        memorial=memorial,
+        name=name,
+        message=message,
+        show_name=show_name,
+        visitor_key=visitor_key,
+        lit_at=now,
+        burns_until=BurnTime(burn_time).burns_until(now),
+    )
+
+
+def words_need_reading(name: str, message: str) -> bool:
+    """True when a candle's words must wait for a moderator; logs the reason codes, never the words.
+
+    Reads the blocked terms from the shared cache: no query on a warm cache.
+    """
+    return bool(screening.screen_message(kind="candle", text=f"{name}\n{message}"))
+
+
+def show_words(candles, *, by) -> int:
+    """A moderator shows the held words of `candles` (a queryset). Returns how many were shown."""
+    count = candles.show_words()
+    security_log.candle_words_shown(count=count, by=by)
+    return count

@@ -1,0 +1,150 @@
+"""Email reminders before a candle event: double opt-in, one send per person, easy to leave.
+
+Signing up emails a confirmation link. Confirming enqueues `send_reminder` on the database
+queue with `run_after` set to the chosen time before the start (no cron). However many workers
+run and however many times the task was enqueued, a conditional UPDATE on the sign-up row lets
+exactly one of them claim the send; a transient mail failure releases the claim and tries again
+later. An unsubscribed or unconfirmed address is never claimed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import smtplib
+import zoneinfo
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import F, Q
+from django.tasks import task
+from django.utils import timezone
+
+from tributes import emails
+from tributes.models import CandleEvent, ReminderSignup
+from tributes.security.tokens import hash_token
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "tributes.reminders.unsubscribe"
+# A worker that claimed a send and died is assumed gone after this long.
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+RETRY_DELAYS = [dt.timedelta(minutes=1), dt.timedelta(minutes=3), dt.timedelta(minutes=10)]
+# Errors worth another try: the mail server was busy, unreachable or dropped the connection.
+TRANSIENT_MAIL_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPDataError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def unsubscribe_token(signup: ReminderSignup) -> str:
+    return signing.dumps(signup.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def signup_for_unsubscribe_token(token: str) -> ReminderSignup | None:
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return ReminderSignup.objects.select_related("event").filter(pk=pk).first()
+
+
+def signup_for_confirm_token(token: str) -> ReminderSignup | None:
+    return (
+        ReminderSignup.objects.select_related("event")
+        .filter(confirm_token_hash=hash_token(token))
+        .first()
+    )
+
+
+def sign_up(
+    *, event: CandleEvent, email: str, minutes_before: int, zone: zoneinfo.ZoneInfo
+) -> ReminderSignup:
+    """Record the wish and email a confirmation link (after commit).
+
+    Signing up again for the same event replaces the earlier choice and asks to confirm again.
+    """
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        signup, _ = ReminderSignup.objects.update_or_create(
+            event=event,
+            email=email,
+            defaults={
+                "minutes_before": minutes_before,
+                "time_zone": zone.key,
+                "confirm_token_hash": hash_token(token),
+                "confirmed_at": None,
+                "unsubscribed_at": None,
+            },
+        )
+        transaction.on_commit(
+            lambda: emails.send_reminder_confirmation(
+                signup, confirm_token=token, unsubscribe_token=unsubscribe_token(signup)
+            )
+        )
+    return signup
+
+
+def confirm(token: str, *, now: dt.datetime | None = None) -> ReminderSignup | None:
+    """Confirm the sign-up holding `token` and schedule its reminder; None if unknown."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = (
+            ReminderSignup.objects.select_for_update()
+            .select_related("event")
+            .filter(confirm_token_hash=hash_token(token))
+            .first()
+        )
+        if signup is None:
+            return None
+        if signup.confirmed_at is None and signup.unsubscribed_at is None:
+            signup.confirmed_at = now
+            signup.save(update_fields=["confirmed_at"])
+            if now < signup.starts_at:
+                run_after = max(signup.remind_at, now)
+                transaction.on_commit(
+                    lambda: send_reminder.using(run_after=run_after).enqueue(signup.pk)
+                )
+    return signup
+
+
+def unsubscribe(signup: ReminderSignup, *, now: dt.datetime | None = None) -> None:
+    ReminderSignup.objects.filter(pk=signup.pk, unsubscribed_at__isnull=True).update(
+        unsubscribed_at=now or timezone.now()
+    )
+
+
+@task()
+def send_reminder(signup_id: int) -> str:
+    """Send one reminder, unless another worker has sent or is sending it."""
+    now = timezone.now()
+    claimed = (
+        ReminderSignup.objects.active()
+        .filter(pk=signup_id, sent_at__isnull=True)
+        .filter(Q(sending_since__isnull=True) | Q(sending_since__lt=now - CLAIM_TIMEOUT))
+        .update(sending_since=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return "not sent: already sent, being sent, unconfirmed or unsubscribed"
+    signup = ReminderSignup.objects.select_related("event").get(pk=signup_id)
+    if now >= signup.starts_at + signup.event.duration:
+        ReminderSignup.objects.filter(pk=signup_id).update(sending_since=None)
+        return "not sent: the event is over"
+    try:
+        emails.send_reminder(signup, unsubscribe_token=unsubscribe_token(signup))
+    except TRANSIENT_MAIL_ERRORS as error:
+        ReminderSignup.objects.filter(pk=signup_id).update(sending_since=None)
+        if signup.attempts >= MAX_ATTEMPTS:
+            raise
+        delay = RETRY_DELAYS[min(signup.attempts, len(RETRY_DELAYS)) - 1]
+        send_reminder.using(run_after=now + delay).enqueue(signup_id)
+        logger.warning("Reminder %s not sent (%s); trying again in %s", signup_id, error, delay)
+        return "will try again"
+    ReminderSignup.objects.filter(pk=signup_id).update(sent_at=timezone.now(), sending_since=None)
+    return "sent"

@@ -1,0 +1,93 @@
+"""What an event shows: the count and newest candles (shared by pollers), and the whole page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.core.cache import cache
+
+from tributes.models import Candle, CandleEvent, EventState
+
+NEWEST_CANDLES = 12
+NAMES_ON_RECORD = 200
+# The count and newest candles are shared by every poller of an event for this long.
+STATUS_CACHE_SECONDS = 2
+
+
+def visitors_candle(event: CandleEvent, visitor_key: str | None) -> Candle | None:
+    if not visitor_key:
+        return None
+    return Candle.objects.filter(event=event, visitor_key=visitor_key).first()
+
+
+def event_candle_status(event: CandleEvent, *, fresh: bool = False) -> dict:
+    """The count and newest candles of an event, shared by pollers for a couple of seconds.
+
+    Two queries when the cache is cold or `fresh` is asked for (the page itself, so that a
+    visitor who has just lit a candle sees it counted), none when warm. Names hidden by their
+    lighters, and words held for a moderator, are replaced by "Someone" (with no message)
+    before anything is cached.
+    """
+    key = f"candles:status:{event.pk}"
+    status = None if fresh else cache.get(key)
+    if status is None:
+        candles = list(event.candles.all()[:NEWEST_CANDLES])
+        status = {
+            "count": event.candles.count(),
+            "candles": [candle_as_dict(candle) for candle in candles],
+        }
+        cache.set(key, status, STATUS_CACHE_SECONDS)
+    return status
+
+
+def as_seen_by_its_lighter(status: dict, your_candle: Candle | None) -> dict:
+    """`status` for the visitor who lit `your_candle`: their own held words shown back to them
+    (see Candle.seen_by). Returns a copy: the shared answer is untouched."""
+    if your_candle is None or not your_candle.words_held:
+        return status
+    own = candle_as_dict(your_candle.seen_by(your_candle.visitor_key))
+    candles = [own if item["id"] == your_candle.pk else item for item in status["candles"]]
+    return {**status, "candles": candles}
+
+
+def candle_as_dict(candle: Candle) -> dict:
+    return {
+        "id": candle.pk,
+        "name": candle.display_name,
+        "message": candle.shown_message,
+        "lit_at": candle.lit_at.isoformat(),
+    }
+
+
+def event_page(
+    event: CandleEvent,
+    *,
+    now: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+    visitor_key: str | None,
+) -> dict:
+    """What the event page shows a visitor in `zone` at `now`. Runs up to four queries.
+
+    The count is fresh (not the pollers' shared answer) so that someone who has just lit a
+    candle sees it counted. After the end the names that were shared are the dated record.
+    """
+    event_zone = event.zone_for(zone)
+    state = event.state(at=now, zone=event_zone)
+    your_candle = visitors_candle(event, visitor_key)
+    return {
+        "event": event,
+        "state": state,
+        "now": now,
+        "starts_at": event.start_in(event_zone),
+        "ends_at": event.end_in(event_zone),
+        "event_zone": event_zone,
+        "visitor_zone": zone,
+        "status": as_seen_by_its_lighter(event_candle_status(event, fresh=True), your_candle),
+        "your_candle": your_candle,
+        "names_on_record": (
+            event.candles.filter(show_name=True, words_held=False)[:NAMES_ON_RECORD]
+            if state == EventState.ENDED
+            else None
+        ),
+    }

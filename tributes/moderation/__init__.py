@@ -1,0 +1,1 @@
+"""Moderation: screening posts, decisions and their audit, the to-read queue, notices, family access."""

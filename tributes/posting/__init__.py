@@ -1,0 +1,1 @@
+"""Posting what visitors write: tributes, comments and love; the forms, editing and deleting."""

@@ -1,0 +1,39 @@
+"""Signal receivers, connected in apps.py: what must follow a row however it is saved or deleted."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from tributes.models import BlockedTerm, Photo, Tribute
+from tributes.moderation.screening import forget_blocked_terms
+
+
+# Photo files go with their row however it is deleted: one by one, in a queryset, or by the
+# cascade from a deleted memorial, which never calls Photo.delete(); hence signals, not methods.
+# The files are deleted only once the deletion is committed; a storage error is logged, and
+# never turns the deletion the person asked for into an error page.
+def delete_photo_files(sender, instance: Photo, **kwargs) -> None:
+    transaction.on_commit(instance.delete_files, using=kwargs.get("using"), robust=True)
+
+
+# A tribute's photo is part of it: deleting the tribute deletes the photo (and so its files).
+def delete_tribute_photo(sender, instance: Tribute, **kwargs) -> None:
+    if instance.photo_id:
+        Photo.objects.filter(pk=instance.photo_id).delete()
+
+
+# Posting checks read the blocked terms through the shared cache (screening.blocked_terms): a
+# change made in the admin is seen at once, and again once it is committed.
+def forget_changed_blocked_terms(sender, **kwargs) -> None:
+    forget_blocked_terms()
+    transaction.on_commit(forget_blocked_terms, using=kwargs.get("using"), robust=True)
+
+
+def connect() -> None:
+    post_delete.connect(delete_photo_files, sender=Photo, dispatch_uid="delete_photo_files")
+    post_delete.connect(delete_tribute_photo, sender=Tribute, dispatch_uid="delete_tribute_photo")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            forget_changed_blocked_terms, sender=BlockedTerm, dispatch_uid="forget_blocked_terms"
+        )
