@@ -7,7 +7,7 @@ the admin login's "login" limit (many names tried from one address), every other
 from allauth.account import urls as allauth_urls
 from django.urls import URLPattern, path
 
-from tributes.ratelimits import rate_limited
+from tributes.security.ratelimits import rate_limited
 from tributes.views.accounts import delete_account_view
 
 

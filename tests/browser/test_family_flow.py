@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.photos import jpeg
+from tests.support.photos import jpeg
 from tests.support.smtp import first_link, smtp_server
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import MemorialFactory, UserFactory
+from tests.support.factories import MemorialFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CandleFactory, MemorialFactory, TributeFactory
-from tests.photos import jpeg, upload
+from tests.support.factories import CandleFactory, MemorialFactory, TributeFactory
+from tests.support.photos import jpeg, upload
 from tributes.models import Memorial, ModerationMode, Status, Visibility
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import CommentFactory, MemorialFactory, TributeFactory
+from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory
 from tributes.models import Decision, ModerationDecision, RejectionReason, Status
 
 pytestmark = pytest.mark.django_db
@@ -89,10 +89,10 @@ def test_the_family_cannot_decide_another_memorials_items(signed_in, moderated):
 def test_what_the_site_moderators_rejected_never_reaches_the_family(
     signed_in, moderated, moderator
 ):
-    from tributes import moderation
+    from tributes.moderation import decisions
 
     refused = TributeFactory(memorial=moderated, status=Status.PENDING, message="Refused words")
-    moderation.reject(refused, by=moderator, reason=RejectionReason.ABUSIVE)
+    decisions.reject(refused, by=moderator, reason=RejectionReason.ABUSIVE)
     page = signed_in.get(queue_url(moderated)).text
     assert "Refused words" not in page
     signed_in.post(

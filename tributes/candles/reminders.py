@@ -31,6 +31,8 @@ UNSUBSCRIBE_SALT = "tributes.reminders.unsubscribe"
 # A worker that claimed a send and died is assumed gone after this long.
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
+# A worker may pick a task up a little before its time; earlier than this, the event was moved.
+EARLY_TOLERANCE = dt.timedelta(minutes=2)
 RETRY_DELAYS = [dt.timedelta(minutes=1), dt.timedelta(minutes=3), dt.timedelta(minutes=10)]
 # Errors worth another try: the mail server was busy, unreachable or dropped the connection.
 TRANSIENT_MAIL_ERRORS = (
@@ -136,6 +138,10 @@ def send_reminder(signup_id: int) -> str:
     if now >= signup.starts_at + signup.event.duration:
         ReminderSignup.objects.filter(pk=signup_id).update(sending_since=None)
         return "not sent: the event is over"
+    if now < signup.remind_at - EARLY_TOLERANCE:
+        # The family moved the event later: the task queued for the new time sends it.
+        ReminderSignup.objects.filter(pk=signup_id).update(sending_since=None)
+        return "not sent: the event was moved"
     try:
         emails.send_reminder(signup, unsubscribe_token=unsubscribe_token(signup))
     except TRANSIENT_MAIL_ERRORS as error:

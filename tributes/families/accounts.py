@@ -13,9 +13,9 @@ from django.contrib.auth import logout
 from django.db import transaction
 from django.db.models import Count, QuerySet
 
+from tributes.models import Memorial
 from tributes.security import log as security_log
 from tributes.security.clients import client_key
-from tributes.models import Memorial
 
 
 class AccountAdapter(DefaultAccountAdapter):

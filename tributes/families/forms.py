@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tributes.families.memorials import FirstReader, first_reader
-from tributes.photos.fields import PhotoField
 from tributes.models import CandleEvent, Memorial, Visibility
 from tributes.models.families import FamilySettings, RememberingDay, Service
+from tributes.photos.fields import PhotoField
 from tributes.zones import is_place_zone
 
 

@@ -11,9 +11,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tributes.models import Memorial, ModerationMode, Tribute
 from tributes.photos.pipeline import PreparedPhoto
 from tributes.photos.storage import save_photo
-from tributes.models import Memorial, ModerationMode, Tribute
 
 
 class FirstReader(models.TextChoices):

@@ -1,8 +1,8 @@
 """What the family reads on its own queue page: the admin queue's list, for one memorial.
 
-The list is the same rule as the admin's (`admin_queue.TO_READ`: waiting, or published at once
-and not yet read) and decisions go through the same functions (tributes/moderation.py), so the
-audit trail is one. What the site's moderators rejected is never in it, and never in the list
+The list is the same rule as the admin's (`to_read()`: waiting, or published at once and not
+yet read) and decisions go through the same functions (tributes/moderation/queue.py and
+decisions.py), so the audit trail is one. What the site's moderators rejected is never in it, and never in the list
 of items the family may restore: that list holds only what an owner of the memorial refused.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from tributes.admin_queue import TO_READ, Queue
 from tributes.models import Comment, Memorial, Status, Tribute
+from tributes.moderation.queue import Queue, why_held
 
 RESTORABLE_SHOWN = 20
 
@@ -21,27 +21,27 @@ RESTORABLE_SHOWN = 20
 def family_queue(memorial: Memorial) -> Queue:
     """The tributes and comments of `memorial` waiting to be read (no query by itself)."""
     return Queue(
-        tributes=Tribute.objects.filter(TO_READ, memorial=memorial),
-        comments=Comment.objects.filter(TO_READ, tribute__memorial=memorial),
+        tributes=Tribute.objects.to_read().filter(memorial=memorial),
+        comments=Comment.objects.to_read().filter(tribute__memorial=memorial),
     )
 
 
 @dataclass(frozen=True)
-class Hidden:
-    """An item the family hid, as the "put it back" list shows it."""
+class Entry:
+    """A tribute or comment as the family's pages show it, with the key its buttons send."""
 
     item: Tribute | Comment
 
     @property
     def key(self) -> str:
-        return f"{self.item._meta.model_name}-{self.item.pk}"
+        return f"{self.item.kind}-{self.item.pk}"
 
     @property
-    def text(self) -> str:
-        return self.item.message if isinstance(self.item, Tribute) else self.item.body
+    def held_because(self) -> list[str]:
+        return why_held(self.item, self.item.memorial)
 
 
-def rejected_by_family(memorial: Memorial) -> list[Hidden]:
+def rejected_by_family(memorial: Memorial) -> list[Entry]:
     """The newest items an owner of `memorial` rejected or marked as spam, newest first."""
     refused = Q(status__in=[Status.REJECTED, Status.SPAM], moderated_by__in=memorial.owners.all())
     tributes = Tribute.objects.filter(refused, memorial=memorial).order_by("-moderated_at")
@@ -52,7 +52,7 @@ def rejected_by_family(memorial: Memorial) -> list[Hidden]:
     )
     items = [*tributes[:RESTORABLE_SHOWN], *comments[:RESTORABLE_SHOWN]]
     items.sort(key=lambda item: item.moderated_at, reverse=True)
-    return [Hidden(item) for item in items[:RESTORABLE_SHOWN]]
+    return [Entry(item) for item in items[:RESTORABLE_SHOWN]]
 
 
 def find_restorable(memorial: Memorial, key: str) -> Tribute | Comment | None:

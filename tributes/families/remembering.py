@@ -98,19 +98,22 @@ def send_daily(*, today: dt.date | None = None) -> int:
     sent = 0
     for item in reminders_due(today=today):
         with transaction.atomic():
-            updated = RememberingDay.objects.filter(pk=item.day.pk).exclude(
-                last_sent_for=item.on
-            ).update(last_sent_for=item.on)
+            updated = (
+                RememberingDay.objects.filter(pk=item.day.pk)
+                .exclude(last_sent_for=item.on)
+                .update(last_sent_for=item.on)
+            )
             if updated:
                 emails.send_remembering_day(item.day, on=item.on)
                 sent += 1
     for settings_row, waiting in digests_due(today=today):
         with transaction.atomic():
-            updated = FamilySettings.objects.filter(pk=settings_row.pk).exclude(
-                digest_sent_on=today
-            ).update(digest_sent_on=today)
+            updated = (
+                FamilySettings.objects.filter(pk=settings_row.pk)
+                .exclude(digest_sent_on=today)
+                .update(digest_sent_on=today)
+            )
             if updated:
                 emails.send_moderation_digest(settings_row.user, waiting)
                 sent += 1
     return sent
-

@@ -20,11 +20,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tributes import emails
+from tributes.access import SHARE_LINKS_SESSION_KEY
 from tributes.models import Memorial
 from tributes.models.families import INVITATION_LIFETIME, Guest, Invitation, ShareLink
 from tributes.security.tokens import hash_token
-
-SHARED_SESSION_KEY = "shared_links"
 
 
 class LastOwner(Exception):
@@ -166,16 +165,14 @@ def open_share_link(request, token: str) -> Memorial | None:
     )
     if link is None:
         return None
-    held = [pk for pk in request.session.get(SHARED_SESSION_KEY, []) if isinstance(pk, int)]
+    held = [pk for pk in request.session.get(SHARE_LINKS_SESSION_KEY, []) if isinstance(pk, int)]
     if link.pk not in held:
-        request.session[SHARED_SESSION_KEY] = [*held, link.pk][-20:]
+        request.session[SHARE_LINKS_SESSION_KEY] = [*held, link.pk][-20:]
     return link.memorial
 
 
 def owners_and_guests(memorial: Memorial) -> tuple[list, list]:
     User = get_user_model()
     owners = list(User.objects.filter(memorials=memorial).order_by("email"))
-    guests = list(
-        User.objects.filter(guest_of__memorial=memorial).order_by("email").distinct()
-    )
+    guests = list(User.objects.filter(guest_of__memorial=memorial).order_by("email").distinct())
     return owners, guests

@@ -139,9 +139,7 @@ class FamilySettings(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_settings"
     )
-    notify = models.CharField(
-        _("tell me"), max_length=10, choices=Notify, default=Notify.EACH
-    )
+    notify = models.CharField(_("tell me"), max_length=10, choices=Notify, default=Notify.EACH)
     paused = models.BooleanField(
         _("pause every email for now"),
         default=False,

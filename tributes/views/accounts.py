@@ -15,7 +15,7 @@ from tributes.families.accounts import (
     delete_account,
     memorials_only_they_own,
 )
-from tributes.ratelimits import rate_limited
+from tributes.security.ratelimits import rate_limited
 
 
 class DeleteAccountForm(forms.Form):

@@ -6,7 +6,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from tributes.access import get_visible_memorial
-from tributes.models import Candle, CandleEvent, Comment, Memorial, Tribute
+from tributes.models import Candle, CandleEvent, Comment, Memorial, Service, Tribute
 from tributes.models.candles import burning_at
 from tributes.views.tributes import writing_context
 
@@ -48,6 +48,7 @@ def memorial_detail(request, slug):
         "page": page,
         "candles": candles,
         "next_event": next_event,
+        "service": Service.objects.filter(memorial=memorial, shown=True).first(),
         "is_owner": memorial.is_owned_by(request.user),
     }
     context.update(

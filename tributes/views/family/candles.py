@@ -50,7 +50,7 @@ def candle_times(request, slug):
 @family_page
 @require_POST
 def tonight(request, slug):
-    """"Tonight at 19:00", in the memorial's zone: the second tap (the first opened the page)."""
+    """ "Tonight at 19:00", in the memorial's zone: the second tap (the first opened the page)."""
     memorial = get_owned_memorial(request, slug)
     date, label = scheduling.tonight(memorial)
     event = CandleEvent(
@@ -125,8 +125,7 @@ def service_candle(request, slug):
     held = get_object_or_404(Service, memorial=memorial)
     event = CandleEvent(
         memorial=memorial,
-        title=_("Candles for %(name)s, for those who cannot be there")
-        % {"name": memorial.name},
+        title=_("Candles for %(name)s, for those who cannot be there") % {"name": memorial.name},
         message=_("Lit during %(what)s.") % {"what": held.title},
         local_date=held.local_date,
         local_time=held.local_time,

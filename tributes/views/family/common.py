@@ -23,4 +23,3 @@ def family_page(view):
         return response
 
     return wrapper
-

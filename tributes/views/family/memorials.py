@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tributes.access import get_owned_memorial
 from tributes.families import data
 from tributes.families import memorials as family_memorials
 from tributes.families.forms import MemorialForm
 from tributes.models import Candle, Memorial, Tribute
 from tributes.moderation.notices import waiting_for_moderation
-from tributes.access import get_owned_memorial
 from tributes.views.family.common import family_page
 
 NEWEST = 5

@@ -119,7 +119,9 @@ def remove_owner(request, slug, user_id):
 @require_POST
 def remove_guest(request, slug, user_id):
     memorial = get_owned_memorial(request, slug)
-    person = get_object_or_404(get_user_model().objects.filter(guest_of__memorial=memorial), pk=user_id)
+    person = get_object_or_404(
+        get_user_model().objects.filter(guest_of__memorial=memorial), pk=user_id
+    )
     sharing.remove_guest(memorial, person)
     messages.success(request, _("They are no longer a guest of this memorial."))
     return redirect("family:people", slug=memorial.slug)
@@ -137,6 +139,8 @@ def share_link(request, slug):
     share_url = request.build_absolute_uri(reverse("family:shared", kwargs={"token": token}))
     messages.success(
         request,
-        _("Here is the link. Copy it now: for safety we show it only once. Any older link no longer works."),
+        _(
+            "Here is the link. Copy it now: for safety we show it only once. Any older link no longer works."
+        ),
     )
     return _people_page(request, memorial, share_url=share_url)

@@ -54,6 +54,4 @@ def remembering_days(request, slug):
             request, _("Saved. Only you get these reminders; nobody else is ever sent anything.")
         )
         return redirect("family:memorial", slug=memorial.slug)
-    return render(
-        request, "tributes/family/remembering.html", {"memorial": memorial, "form": form}
-    )
+    return render(request, "tributes/family/remembering.html", {"memorial": memorial, "form": form})

@@ -25,8 +25,12 @@ urlpatterns = [
         people.cancel_invitation,
         name="cancel_invitation",
     ),
-    path("<slug:slug>/people/owners/<int:user_id>/remove/", people.remove_owner, name="remove_owner"),
-    path("<slug:slug>/people/guests/<int:user_id>/remove/", people.remove_guest, name="remove_guest"),
+    path(
+        "<slug:slug>/people/owners/<int:user_id>/remove/", people.remove_owner, name="remove_owner"
+    ),
+    path(
+        "<slug:slug>/people/guests/<int:user_id>/remove/", people.remove_guest, name="remove_guest"
+    ),
     path("<slug:slug>/people/link/", people.share_link, name="share_link"),
     path("<slug:slug>/candles/", candles.candle_times, name="candle_times"),
     path("<slug:slug>/candles/tonight/", candles.tonight, name="tonight"),
