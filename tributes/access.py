@@ -63,7 +63,8 @@ def visible_memorials(request: HttpRequest) -> QuerySet[Memorial]:
 
 def get_visible_memorial(request: HttpRequest, slug: str) -> Memorial:
     """The memorial at `slug`, or 404 when this visitor may not open it (private, or a preview)."""
-    return get_object_or_404(visible_memorials(request), slug=slug)
+    # The service (funeral) is shown on the page: joined here rather than asked for later.
+    return get_object_or_404(visible_memorials(request).select_related("service"), slug=slug)
 
 
 def get_owned_memorial(request: HttpRequest, slug: str) -> Memorial:

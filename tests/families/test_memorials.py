@@ -142,3 +142,69 @@ def test_a_family_page_of_a_memorial_they_do_not_own_is_not_found(signed_in):
     other = MemorialFactory()
     for name in ["family:memorial", "family:edit"]:
         assert signed_in.get(reverse(name, kwargs={"slug": other.slug})).status_code == 404
+
+
+def test_a_new_memorial_is_a_preview_until_the_family_opens_it(signed_in, client, owner):
+    signed_in.post(reverse("family:create"), payload(visibility=Visibility.PUBLIC))
+    memorial = Memorial.objects.get()
+    assert memorial.is_draft
+    from django.test import Client
+
+    assert Client().get(memorial.get_absolute_url()).status_code == 404
+    assert "This is a preview" in signed_in.get(memorial.get_absolute_url()).text
+    signed_in.post(reverse("family:publish", kwargs={"slug": memorial.slug}))
+    assert Client().get(memorial.get_absolute_url()).status_code == 200
+
+
+def test_only_a_year_is_shown_when_only_the_year_is_known(signed_in):
+    signed_in.post(
+        reverse("family:create"),
+        payload(born_on="", died_on="", born_year="1931", died_year="2026"),
+    )
+    memorial = Memorial.objects.get()
+    page = signed_in.get(memorial.get_absolute_url()).text
+    assert ">1931</time>" in page
+    assert ">2026</time>" in page
+
+
+def test_the_family_downloads_everything(signed_in, owner):
+    memorial = MemorialFactory(owners=[owner])
+    TributeFactory(memorial=memorial, message="Kept words")
+    response = signed_in.post(reverse("family:download", kwargs={"slug": memorial.slug}))
+    assert response["Content-Type"] == "application/zip"
+    import io
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert "Kept words" in archive.read("memorial.json").decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_memorial_names_what_goes_and_removes_rows_and_photo_files(settings):
+    from django.core.files.storage import default_storage
+    from django.test import Client
+
+    from tests.support.factories import UserFactory
+    from tests.support.photos import make_photo
+    from tributes.models import Photo, Tribute
+
+    owner = UserFactory(username="claire")
+    signed = Client()
+    signed.force_login(owner)
+    memorial = MemorialFactory(name="Teddy Ashby", owners=[owner])
+    photo = make_photo(memorial)
+    memorial.cover_photo = photo
+    memorial.save()
+    TributeFactory(memorial=memorial, photo=make_photo(memorial))
+    files = [r["name"] for p in Photo.objects.all() for r in p.renditions]
+    assert all(default_storage.exists(name) for name in files)
+    url = reverse("family:delete", kwargs={"slug": memorial.slug})
+    page = signed.get(url).text
+    assert "1 tribute" in page and "2 photos" in page
+    signed.post(url, {"name": "Teddy"})
+    assert Memorial.objects.exists()
+    response = signed.post(url, {"name": "Teddy Ashby"})
+    assert response.url == reverse("family:dashboard")
+    assert not Memorial.objects.exists()
+    assert not Tribute.objects.exists() and not Photo.objects.exists()
+    assert not any(default_storage.exists(name) for name in files)

@@ -39,8 +39,9 @@ def invitation(request, token):
         return redirect(accepted.memorial.get_absolute_url())
     context = {"invitation": found, "for_you": for_you, "next": request.path}
     response = render(request, "tributes/family/invitation.html", context)
+    # The site's Referrer-Policy (same-origin) keeps the token in this address to this site.
+    # "no-referrer" would make browsers post the form with "Origin: null", which CSRF refuses.
     add_never_cache_headers(response)
-    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
