@@ -6,7 +6,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from tributes.access import get_visible_memorial
-from tributes.models import Candle, CandleEvent, Comment, Memorial, Service, Tribute
+from tributes.models import Candle, CandleEvent, Comment, Memorial, Tribute
 from tributes.models.candles import burning_at
 from tributes.views.tributes import writing_context
 
