@@ -38,18 +38,16 @@ def people(request, slug):
     return _people_page(request, get_owned_memorial(request, slug))
 
 
-@family_page
-@rate_limited("invitation", email_field="owner-email")
-@require_POST
-def invite_owner(request, slug):
+def _invite(request, slug, *, role: str, prefix: str):
     memorial = get_owned_memorial(request, slug)
-    form = InvitationForm(request.POST, prefix="owner")
+    form = InvitationForm(request.POST, prefix=prefix)
     if not form.is_valid():
-        return _people_page(request, memorial, owner_form=form)
+        return _people_page(request, memorial, **{f"{prefix}_form": form})
+    email = form.cleaned_data["email"]
     sharing.invite(
         memorial,
-        email=form.cleaned_data["email"],
-        role=Invitation.Role.OWNER,
+        email=email,
+        role=role,
         by=request.user,
         hands_over=form.cleaned_data["hands_over"],
     )
@@ -59,27 +57,23 @@ def invite_owner(request, slug):
             "We have emailed an invitation to %(email)s. It works once, for seven days, for "
             "an account with that address."
         )
-        % {"email": form.cleaned_data["email"]},
+        % {"email": email},
     )
     return redirect("family:people", slug=memorial.slug)
+
+
+@family_page
+@rate_limited("invitation", email_field="owner-email")
+@require_POST
+def invite_owner(request, slug):
+    return _invite(request, slug, role=Invitation.Role.OWNER, prefix="owner")
 
 
 @family_page
 @rate_limited("invitation", email_field="guest-email")
 @require_POST
 def invite_guest(request, slug):
-    memorial = get_owned_memorial(request, slug)
-    form = InvitationForm(request.POST, prefix="guest")
-    if not form.is_valid():
-        return _people_page(request, memorial, guest_form=form)
-    sharing.invite(
-        memorial, email=form.cleaned_data["email"], role=Invitation.Role.GUEST, by=request.user
-    )
-    messages.success(
-        request,
-        _("We have emailed an invitation to %(email)s.") % {"email": form.cleaned_data["email"]},
-    )
-    return redirect("family:people", slug=memorial.slug)
+    return _invite(request, slug, role=Invitation.Role.GUEST, prefix="guest")
 
 
 @family_page

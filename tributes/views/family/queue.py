@@ -47,7 +47,10 @@ def _what_was_sent(request) -> tuple[list[str], str, str]:
 @family_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def queue(request, slug):
-    memorial = _moderated_memorial(request, slug)
+    memorial = get_owned_memorial(request, slug)
+    if not memorial.family_moderates:
+        # The site's moderators read this memorial's words; the family may choose otherwise.
+        return render(request, "tributes/family/queue_not_yours.html", {"memorial": memorial})
     items = family_queue(memorial)
     keys, decision, reason = _what_was_sent(request) if request.method == "POST" else ([], "", "")
     chosen = moderation_queue.chosen_items(keys)
