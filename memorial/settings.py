@@ -29,7 +29,8 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-local-development-key-never-used-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
-SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in emails and robots.txt: without SITE_URL they follow the port `make run` serves on.
+SITE_URL = env.str("SITE_URL", f"http://127.0.0.1:{env.int('PORT', 8000)}").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", "Memorial")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "tributes.security.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that its process_exception sees a view's database error first (issue 13).
+    "tributes.security.middleware.DatabaseOutageMiddleware",
 ]
 
 # Benchmarks select an extra urlconf (bench/bench_urls.py); the site itself never does.
@@ -94,8 +97,17 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL when given, otherwise a private PostgreSQL started on demand.
-DATABASE_URL = env.str("DATABASE_URL", "") or embedded_postgres.database_url(BASE_DIR)
+# Database: DATABASE_URL when given, otherwise (for local use only) a private PostgreSQL started
+# on demand. A deployment that forgets DATABASE_URL must fail, not quietly get a private database.
+DATABASE_URL = env.str("DATABASE_URL", "")
+if not DATABASE_URL:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "Set DATABASE_URL (for example postgres://memorial:secret@127.0.0.1:5432/memorial). "
+            "The embedded PostgreSQL is for local development only: it starts when DEBUG=1 "
+            "(make run) or TESTING=1 (make test)."
+        )
+    DATABASE_URL = embedded_postgres.database_url(BASE_DIR)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
@@ -210,8 +222,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background work: Django's tasks framework on a database-backed queue (`manage.py db_worker`).
+# Background work: Django's tasks framework on a database-backed queue, run by
+# `manage.py run_worker` (db_worker kept alive through database outages, plus housekeeping).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz says "unavailable" once a task has waited this long: the worker has stopped.
+HEALTH_MAX_TASK_WAIT_SECONDS = env.int("HEALTH_MAX_TASK_WAIT_SECONDS", 600)
+# Housekeeping by the worker: finished task results older than this are deleted, and photo files
+# that no photo refers to are swept, once every HOUSEKEEPING_INTERVAL_HOURS.
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", 14)
+HOUSEKEEPING_INTERVAL_HOURS = env.float("HOUSEKEEPING_INTERVAL_HOURS", 6)
 
 # Email: console in development, SMTP when EMAIL_HOST is set, captured in memory by tests.
 _email_host = env.str("EMAIL_HOST", "")
@@ -230,11 +249,13 @@ if _email_host:
         }
     }
 else:
-    MAILERS = {
-        "default": {
-            "BACKEND": env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    _email_backend = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    MAILERS = {"default": {"BACKEND": _email_backend}}
+    if _email_backend == "django.core.mail.backends.filebased.EmailBackend":
+        # Django's file backend writes each message to a file in this folder.
+        MAILERS["default"]["OPTIONS"] = {
+            "file_path": str(env.path("EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))
         }
-    }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Memorial <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -244,6 +265,8 @@ ADMIN_URL = env.str("ADMIN_URL", "admin/").strip("/") + "/"
 # Security headers and cookies. HTTPS settings follow DEBUG so that local runs work over http.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Monitors on the machine itself ask for /healthz over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", False)
@@ -371,18 +394,59 @@ if not REDIS_URL:
     # deploy check tributes.W001 warns when a production deployment forgets REDIS_URL.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
+# Logging: every line once, on stderr, with its time. Django's own "django" logger would print
+# each line a second time through its console handler, so it only passes lines up to the root.
+# Requests refused with a 4xx are warnings without a traceback; errors are mailed to ADMINS.
+ADMINS = env.list("ADMINS", [])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    "filters": {
+        "client_errors_as_warnings": {"()": "memorial.logs.ClientErrorsAsWarnings"},
+        "token_paths_left_out": {"()": "memorial.logs.TokenPathsLeftOut"},
+        "errors_only": {"()": "memorial.logs.ErrorsOnly"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["client_errors_as_warnings", "token_paths_left_out"],
+        },
+        # No level here: ErrorsOnly decides after a 4xx has been turned into a warning.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": [
+                "client_errors_as_warnings",
+                "token_paths_left_out",
+                "errors_only",
+                "require_debug_false",
+            ],
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "axes": {"level": "WARNING"},
         # Moderation decisions, logins and rate-limit hits: ids and reasons, no personal data.
         "tributes.security": {"level": "INFO"},
     },
 }
+# Error mails (and the debug page) leave out client addresses, cookies and query strings.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "memorial.logs.PrivateExceptionReporterFilter"
+
+# Optional error tracking: with SENTRY_DSN set, errors go to Sentry (or a compatible service such
+# as GlitchTip) without IP addresses, cookies or user details, and with token paths left out.
+SENTRY_DSN = env.str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from memorial import sentry
+
+    sentry.start(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )
 
 if TESTING:
     # Tests: fast password hashing; uploads go to a temporary folder set by tests/conftest.py.

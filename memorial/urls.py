@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from memorial.health import healthz
+
 admin.site.site_header = "Memorial moderation"
 admin.site.site_title = "Memorial"
 admin.site.index_title = "Moderation and memorials"
@@ -10,6 +12,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("memorial.account_urls")),
     path("family/", include("tributes.views.family.urls")),
+    path("healthz", healthz, name="healthz"),
     path("", include("tributes.urls")),
 ]
 

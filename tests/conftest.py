@@ -51,6 +51,20 @@ def moderator(db):
     return user
 
 
+# Teddy's family signed in to the admin, allowed to schedule candle events.
+@pytest.fixture
+def family_client(client, owner, memorial):
+    from django.contrib.auth.models import Permission
+
+    owner.is_staff = True
+    owner.save()
+    owner.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_candleevent", "change_candleevent"])
+    )
+    client.force_login(owner)
+    return client
+
+
 @pytest.fixture
 def memorial(owner):
     return MemorialFactory(name="Teddy Ashby", slug="teddy", owners=[owner])

@@ -5,11 +5,11 @@ The public site and the admin both ask here; nothing else decides these question
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from tributes import shared_cache
 from tributes.models import CandleEvent, Memorial, ModerationMode, Photo
 from tributes.roles import MODERATORS_GROUP
 
@@ -79,12 +79,11 @@ def get_visible_event(request: HttpRequest, slug: str) -> CandleEvent:
     held = share_links_held(request)
     if request.user.is_authenticated or held:
         return _visible_event(request.user, slug, share_links=held)
-    key = f"candles:visitor-event:{slug}"
-    event = cache.get(key)
-    if event is None:
-        event = _visible_event(request.user, slug)
-        cache.set(key, event, VISITOR_EVENT_CACHE_SECONDS)
-    return event
+    return shared_cache.cached(
+        f"candles:visitor-event:{slug}",
+        VISITOR_EVENT_CACHE_SECONDS,
+        lambda: _visible_event(request.user, slug),
+    )
 
 
 def _visible_event(user, slug: str, *, share_links=()) -> CandleEvent:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.tasks.signals import task_started
 
 from tributes.models import BlockedTerm, Photo, Tribute
 from tributes.moderation.screening import forget_blocked_terms
+from tributes.task_leases import look_now_and_then
 
 
 # Photo files go with their row however it is deleted: one by one, in a queryset, or by the
@@ -31,6 +33,8 @@ def forget_changed_blocked_terms(sender, **kwargs) -> None:
 
 
 def connect() -> None:
+    # Every worker takes back, now and then, the tasks of workers that died (task_leases.py).
+    task_started.connect(look_now_and_then, dispatch_uid="requeue_abandoned_tasks")
     post_delete.connect(delete_photo_files, sender=Photo, dispatch_uid="delete_photo_files")
     post_delete.connect(delete_tribute_photo, sender=Tribute, dispatch_uid="delete_tribute_photo")
     for signal in (post_save, post_delete):

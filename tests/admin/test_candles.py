@@ -9,19 +9,6 @@ from tributes.models import CandleEvent
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def family_client(client, owner, memorial):
-    from django.contrib.auth.models import Permission
-
-    owner.is_staff = True
-    owner.save()
-    owner.user_permissions.add(
-        *Permission.objects.filter(codename__in=["add_candleevent", "change_candleevent"])
-    )
-    client.force_login(owner)
-    return client
-
-
 def _payload(memorial, **overrides):
     data = {
         "memorial": memorial.pk if memorial else "",

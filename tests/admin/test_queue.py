@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory, UserFactory
+from tests.support.posting import run_due_tasks
 from tests.support.records import refreshed
 from tributes.models import (
     Decision,
@@ -405,6 +406,7 @@ def test_the_waiting_notice_links_to_the_queue_of_its_memorial(memorial, setting
         memorial, notices.Waiting(pending=1, unreviewed=0), ["moderators@example.org"]
     )
 
+    run_due_tasks()  # the worker sends what the request queued
     [notice] = mail.outbox
     link = f"https://memorial.example{QUEUE}?memorial={memorial.pk}"
     assert link in notice.body

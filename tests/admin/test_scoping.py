@@ -49,3 +49,37 @@ def test_site_moderators_see_every_memorial(client, moderator):
     TributeFactory(author_name="Anywhere at all")
     client.force_login(moderator)
     assert "Anywhere at all" in client.get(reverse("admin:tributes_tribute_changelist")).text
+
+
+def _view_on_site(obj) -> str:
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(obj)
+    return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+
+
+def test_view_on_site_does_not_send_a_staff_user_to_a_private_memorial_out_of_scope(
+    client, private_memorial
+):
+    client.force_login(UserFactory(username="helper", is_staff=True))
+    response = client.get(_view_on_site(private_memorial))
+    assert response.status_code == 404
+    assert private_memorial.slug not in response.text
+    assert "Location" not in response.headers
+
+
+def test_view_on_site_does_not_send_a_family_to_another_familys_tribute(
+    client, family_moderator, private_memorial
+):
+    tribute = TributeFactory(memorial=private_memorial)
+    client.force_login(family_moderator)
+    assert client.get(_view_on_site(tribute)).status_code == 404
+
+
+def test_view_on_site_sends_a_moderator_to_the_memorial_they_look_after(
+    client, moderator, private_memorial
+):
+    client.force_login(moderator)
+    response = client.get(_view_on_site(private_memorial))
+    assert response.status_code == 302
+    assert response.url.endswith(private_memorial.get_absolute_url())

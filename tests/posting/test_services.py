@@ -4,13 +4,21 @@ from django.urls import reverse
 
 from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory
 from tests.support.posting import (
+    post_comment,
     post_directly,
     post_tribute,
     private_token,
     tribute_payload,
     write_tribute_url,
 )
-from tributes.models import ModerationMode, RejectionReason, Status, Tribute, Visibility
+from tributes.models import (
+    Comment,
+    ModerationMode,
+    RejectionReason,
+    Status,
+    Tribute,
+    Visibility,
+)
 from tributes.moderation import decisions
 from tributes.posting import services as posting
 from tributes.security import tokens
@@ -415,3 +423,27 @@ def test_editing_a_rejected_tribute_keeps_it_hidden(moderator):
     posting.edit_item(tribute, message="Try again")
     tribute.refresh_from_db()
     assert tribute.status == Status.REJECTED
+
+
+def test_the_same_words_on_two_memorials_from_one_browser_are_two_tributes(client, owner):
+    # Twins remembered on two pages: the family writes the same words on each.
+    first = MemorialFactory(slug="twin-one", owners=[owner])
+    second = MemorialFactory(slug="twin-two", owners=[owner])
+    client.force_login(owner)
+    for memorial in (first, second):
+        assert (
+            post_tribute(client, memorial, message="Forever loved, both of you.").status_code == 302
+        )
+    assert sorted(Tribute.objects.values_list("memorial__slug", flat=True)) == [
+        "twin-one",
+        "twin-two",
+    ]
+
+
+def test_the_same_comment_on_two_tributes_from_one_browser_is_two_comments(client):
+    tributes = TributeFactory.create_batch(2, status=Status.APPROVED)
+    for tribute in tributes:
+        assert post_comment(client, tribute, body="So much love.").status_code == 302
+    assert sorted(Comment.objects.values_list("tribute_id", flat=True)) == sorted(
+        t.pk for t in tributes
+    )

@@ -2,13 +2,19 @@
 
 Who may work on which memorial is decided in tributes/access.py (`memorials_in_scope`). Every
 admin built on `MemorialScopedAdmin` applies that scope to its changelist, change view, actions
-(they receive the scoped queryset), foreign-key choice lists and raw-id lookups.
+(they receive the scoped queryset), foreign-key choice lists and raw-id lookups; the admin's
+"View on site" link goes through `view_on_site` below.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 
 from tributes.access import memorials_in_scope
 from tributes.models import Comment, Memorial, Photo, Tribute
@@ -31,6 +37,13 @@ class MemorialScopedAdmin(admin.ModelAdmin):
         field = f"{self.memorial_lookup}__in" if self.memorial_lookup else "pk__in"
         return queryset.filter(**{field: memorials.values("pk")})
 
+    def changelist_view(self, request, extra_context=None):
+        # PostgreSQL cannot compare text with a NUL: a filter such as ?status__exact=%00 would
+        # fail inside the query. It is a kind 400 instead.
+        if any("\x00" in name or "\x00" in value for name, value in request.GET.items()):
+            return render(request, "400.html", status=400)
+        return super().changelist_view(request, extra_context)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         memorials = self.scope(request)
         if memorials is not None:
@@ -44,3 +57,24 @@ class MemorialScopedAdmin(admin.ModelAdmin):
             elif related is Photo:
                 kwargs["queryset"] = Photo.objects.filter(memorial__in=memorials)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def view_on_site(request, content_type_id: int, object_id: str):
+    """The admin's "View on site" redirect, for objects this person may open in the admin only.
+
+    Django's own (`admin:view_on_site`) sends any staff user to any object's public address,
+    a private memorial's included. Here the object must be in the person's admin queryset
+    (scoped above) and viewable by them, or the answer is a 404 that says nothing.
+    """
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    model = content_type.model_class()
+    model_admin = admin.site._registry.get(model)
+    if model_admin is None or not model_admin.has_view_or_change_permission(request):
+        raise Http404
+    try:
+        in_scope = model_admin.get_queryset(request).filter(pk=object_id).exists()
+    except (ValueError, ValidationError):
+        in_scope = False
+    if not in_scope:
+        raise Http404
+    return shortcut(request, content_type_id, object_id)

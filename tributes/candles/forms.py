@@ -6,15 +6,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tributes.models import BurnTime, Candle, Memorial, ReminderSignup
+from tributes.security.tokens import SubmissionKeyMixin
 from tributes.zones import zone_choices
 
 
-class EventCandleForm(forms.Form):
+class EventCandleForm(SubmissionKeyMixin, forms.Form):
     """A visitor's candle in an event. `for_memorial` dedicates it to a memorial by address.
 
     A plain Form rather than a ModelForm: at the start time thousands of these arrive within a
     minute, and building and validating a model instance per request roughly doubles the cost
-    of the view. The lengths come from the model, and the database keeps the invariants.
+    of the view. The lengths come from the model, and the database keeps the invariants. The
+    submission key makes the same form sent twice light one candle (candles/lighting.py).
     """
 
     name = forms.CharField(
@@ -61,7 +63,7 @@ class EventCandleForm(forms.Form):
         return memorial
 
 
-class MemorialCandleForm(forms.ModelForm):
+class MemorialCandleForm(SubmissionKeyMixin, forms.ModelForm):
     burn_time = forms.ChoiceField(
         label=_("How long it burns"), choices=BurnTime, initial=BurnTime.DAY
     )

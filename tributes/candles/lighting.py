@@ -1,9 +1,10 @@
 """Lighting candles: during a candle event, or on a memorial at any time.
 
-One candle per visitor per event is the database's rule (`one_candle_per_visitor_per_event`);
-these functions turn a second try into "your candle is already lit" instead of an error. Counts
-are always counted in the database, never kept in a Python variable, so a burst of concurrent
-lights can neither lose nor double a candle.
+One candle per visitor per event is the database's rule (`one_candle_per_visitor_per_event`),
+and one candle per sent form (the form's submission key, stored as `idempotency_key`): these
+functions turn a second try, or the same form sent twice, into the candle already lit instead
+of an error or a second candle. Counts are always counted in the database, never kept in a
+Python variable, so a burst of concurrent lights can neither lose nor double a candle.
 
 Every candle is lit and counted at once. Its name and message go through the same spam checks as
 a tribute (`screening.screen_message`): words with links or blocked words are held (`words_held`),
@@ -19,12 +20,14 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tributes.models import BurnTime, Candle, CandleEvent, EventState, Memorial
 from tributes.moderation import screening
 from tributes.security import log as security_log
+from tributes.security import tokens
 
 # Candles lit in an event burn at least this long, like a real one lit for the Wave of Light.
 EVENT_CANDLE_MIN_BURN = dt.timedelta(hours=1)
@@ -46,6 +49,7 @@ def light_event_candle(
     visitor_key: str,
     visitor_zone: zoneinfo.ZoneInfo,
     name: str,
+    submission_key: str = "",
     message: str = "",
     show_name: bool = True,
     dedicated_to: Memorial | None = None,
@@ -74,7 +78,20 @@ def light_event_candle(
         time_zone=visitor_zone.key,
         lit_at=now,
         burns_until=max(event.end_in(zone), now + EVENT_CANDLE_MIN_BURN),
+        idempotency_key=_idempotency_key(submission_key),
     )
+    return _light_once(candle, Q(event=event, visitor_key=visitor_key))
+
+
+def _idempotency_key(submission_key: str):
+    return (
+        tokens.idempotency_key(submission_key) if tokens.is_submission_key(submission_key) else None
+    )
+
+
+def _light_once(candle: Candle, same_visitor: Q | None = None) -> LitCandle:
+    """Save `candle` with one INSERT, or find the candle lit before it by the same form (its
+    idempotency key) or, in an event, by the same visitor (`same_visitor`)."""
     # Outside a transaction the INSERT commits on its own (one round trip at the 7pm rush);
     # inside one, a savepoint keeps a conflict from spoiling the caller's transaction.
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
@@ -82,7 +99,12 @@ def light_event_candle(
         with guard:
             candle.save(force_insert=True)
     except IntegrityError:
-        existing = Candle.objects.filter(event=event, visitor_key=visitor_key).first()
+        earlier = Q(pk__in=[])
+        if candle.idempotency_key is not None:
+            earlier |= Q(idempotency_key=candle.idempotency_key)
+        if same_visitor is not None:
+            earlier |= same_visitor
+        existing = Candle.objects.filter(earlier).first()
         if existing is None:
             raise
         return LitCandle(candle=existing, already_lit=True)
@@ -97,11 +119,16 @@ def light_memorial_candle(
     burn_time: BurnTime,
     message: str = "",
     show_name: bool = True,
+    submission_key: str = "",
     now: dt.datetime | None = None,
-) -> Candle:
-    """Light a candle on a memorial page; it stays as a dated record after it goes out."""
+) -> LitCandle:
+    """Light a candle on a memorial page; it stays as a dated record after it goes out.
+
+    A visitor may light as many as they like, one per sent form: the same form sent twice
+    returns the candle it lit the first time (`already_lit`).
+    """
     now = now or timezone.now()
-    return Candle.objects.create(
+    candle = Candle(
         words_held=words_need_reading(name, message),
         memorial=memorial,
         name=name,
@@ -110,7 +137,9 @@ def light_memorial_candle(
         visitor_key=visitor_key,
         lit_at=now,
         burns_until=BurnTime(burn_time).burns_until(now),
+        idempotency_key=_idempotency_key(submission_key),
     )
+    return _light_once(candle)
 
 
 def words_need_reading(name: str, message: str) -> bool:

@@ -3,8 +3,10 @@
 Signing up emails a confirmation link. Confirming enqueues `send_reminder` on the database
 queue with `run_after` set to the chosen time before the start (no cron). However many workers
 run and however many times the task was enqueued, a conditional UPDATE on the sign-up row lets
-exactly one of them claim the send; a transient mail failure releases the claim and tries again
-later. An unsubscribed or unconfirmed address is never claimed.
+one of them at a time claim the send (emails.claim_send); a transient mail failure releases the
+claim and tries again later, and a claim whose worker died runs out and is looked at again, so
+the reminder goes at least once. `sent_at` is written only after the mail server accepted it.
+An unsubscribed or unconfirmed address is never claimed.
 """
 
 from __future__ import annotations
@@ -12,12 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-import smtplib
 import zoneinfo
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import F, Q
 from django.tasks import task
 from django.utils import timezone
 
@@ -28,21 +28,8 @@ from tributes.security.tokens import hash_token
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "tributes.reminders.unsubscribe"
-# A worker that claimed a send and died is assumed gone after this long.
-CLAIM_TIMEOUT = dt.timedelta(minutes=10)
-MAX_ATTEMPTS = 5
 # A worker may pick a task up a little before its time; earlier than this, the event was moved.
 EARLY_TOLERANCE = dt.timedelta(minutes=2)
-RETRY_DELAYS = [dt.timedelta(minutes=1), dt.timedelta(minutes=3), dt.timedelta(minutes=10)]
-# Errors worth another try: the mail server was busy, unreachable or dropped the connection.
-TRANSIENT_MAIL_ERRORS = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
-    smtplib.SMTPDataError,
-    ConnectionError,
-    TimeoutError,
-)
 
 
 def unsubscribe_token(signup: ReminderSignup) -> str:
@@ -68,7 +55,7 @@ def signup_for_confirm_token(token: str) -> ReminderSignup | None:
 def sign_up(
     *, event: CandleEvent, email: str, minutes_before: int, zone: zoneinfo.ZoneInfo
 ) -> ReminderSignup:
-    """Record the wish and email a confirmation link (after commit).
+    """Record the wish and queue the email with its confirmation link.
 
     Signing up again for the same event replaces the earlier choice and asks to confirm again.
     """
@@ -85,10 +72,9 @@ def sign_up(
                 "unsubscribed_at": None,
             },
         )
-        transaction.on_commit(
-            lambda: emails.send_reminder_confirmation(
-                signup, confirm_token=token, unsubscribe_token=unsubscribe_token(signup)
-            )
+        # Into the outbox with the sign-up: the worker sends it, never this request.
+        emails.send_reminder_confirmation(
+            signup, confirm_token=token, unsubscribe_token=unsubscribe_token(signup)
         )
     return signup
 
@@ -124,16 +110,18 @@ def unsubscribe(signup: ReminderSignup, *, now: dt.datetime | None = None) -> No
 
 @task()
 def send_reminder(signup_id: int) -> str:
-    """Send one reminder, unless another worker has sent or is sending it."""
+    """Send one reminder, unless it was sent; another worker's live claim is looked at again."""
     now = timezone.now()
-    claimed = (
-        ReminderSignup.objects.active()
-        .filter(pk=signup_id, sent_at__isnull=True)
-        .filter(Q(sending_since__isnull=True) | Q(sending_since__lt=now - CLAIM_TIMEOUT))
-        .update(sending_since=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return "not sent: already sent, being sent, unconfirmed or unsubscribed"
+    unsent = ReminderSignup.objects.active().filter(pk=signup_id, sent_at__isnull=True)
+    if not emails.claim_send(unsent, now=now):
+        signup = unsent.first()
+        if signup is None:
+            return "not sent: already sent, unconfirmed or unsubscribed"
+        # A worker is sending it, or died doing so: look again once its claim runs out.
+        send_reminder.using(run_after=signup.sending_since + emails.SEND_CLAIM_TIMEOUT).enqueue(
+            signup_id
+        )
+        return "being sent by another worker: will look again"
     signup = ReminderSignup.objects.select_related("event").get(pk=signup_id)
     if now >= signup.starts_at + signup.event.duration:
         ReminderSignup.objects.filter(pk=signup_id).update(sending_since=None)
@@ -144,11 +132,11 @@ def send_reminder(signup_id: int) -> str:
         return "not sent: the event was moved"
     try:
         emails.send_reminder(signup, unsubscribe_token=unsubscribe_token(signup))
-    except TRANSIENT_MAIL_ERRORS as error:
+    except emails.TRANSIENT_MAIL_ERRORS as error:
         ReminderSignup.objects.filter(pk=signup_id).update(sending_since=None)
-        if signup.attempts >= MAX_ATTEMPTS:
+        if signup.attempts >= emails.MAX_ATTEMPTS:
             raise
-        delay = RETRY_DELAYS[min(signup.attempts, len(RETRY_DELAYS)) - 1]
+        delay = emails.retry_delay(signup.attempts)
         send_reminder.using(run_after=now + delay).enqueue(signup_id)
         logger.warning("Reminder %s not sent (%s); trying again in %s", signup_id, error, delay)
         return "will try again"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from django.core.cache import cache
-
+from tributes import shared_cache
 from tributes.models import Candle, CandleEvent, EventState
 
 NEWEST_CANDLES = 12
@@ -29,16 +28,17 @@ def event_candle_status(event: CandleEvent, *, fresh: bool = False) -> dict:
     lighters, and words held for a moderator, are replaced by "Someone" (with no message)
     before anything is cached.
     """
-    key = f"candles:status:{event.pk}"
-    status = None if fresh else cache.get(key)
-    if status is None:
+
+    def counted() -> dict:
         candles = list(event.candles.all()[:NEWEST_CANDLES])
-        status = {
+        return {
             "count": event.candles.count(),
             "candles": [candle_as_dict(candle) for candle in candles],
         }
-        cache.set(key, status, STATUS_CACHE_SECONDS)
-    return status
+
+    return shared_cache.cached(
+        f"candles:status:{event.pk}", STATUS_CACHE_SECONDS, counted, fresh=fresh
+    )
 
 
 def as_seen_by_its_lighter(status: dict, your_candle: Candle | None) -> dict:

@@ -29,6 +29,7 @@ from tributes.models.families import (
 )
 from tributes.models.memorials import Memorial, MemorialQuerySet, Photo, PhotoQuerySet
 from tributes.models.moderation import BlockedTerm, ModerationDecision, ModerationNotice
+from tributes.models.outbox import OutgoingEmail
 from tributes.models.tributes import Comment, Love, Moderated, ModeratedQuerySet, Tribute
 
 # Migrations name the validator by this path.
@@ -52,6 +53,7 @@ __all__ = [
     "Memorial",
     "MemorialQuerySet",
     "Moderated",
+    "OutgoingEmail",
     "ModeratedQuerySet",
     "ModerationDecision",
     "ModerationMode",

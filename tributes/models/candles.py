@@ -116,6 +116,10 @@ class CandleEvent(models.Model):
         return reverse("tributes:event", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        if self.local_date and self.local_time and self.duration and not self._end_fits():
+            raise ValidationError(
+                {"duration": _("Please choose a date and length that end before the year 9999.")}
+            )
         if self.is_floating:
             self.derive_instants()
             return
@@ -132,6 +136,14 @@ class CandleEvent(models.Model):
         problem = wall_time_problem(self.local_start, zoneinfo.ZoneInfo(self.time_zone))
         if problem:
             raise ValidationError({"local_time": problem})
+
+    def _end_fits(self) -> bool:
+        # A day either side leaves room for every time zone, as `end_in` is asked in all of them.
+        try:
+            self.local_start + self.duration + dt.timedelta(days=1)
+        except OverflowError:
+            return False
+        return True
 
     def derive_instants(self) -> None:
         """Set starts_at and ends_at (UTC) from the wall time and zone; none when floating."""
@@ -248,6 +260,10 @@ class Candle(models.Model):
             "shows them. The candle itself is lit and counted."
         ),
     )
+
+    # From the form's submission key (security/tokens.py): the same form sent twice, by a double
+    # click or a resend, finds the candle it already lit instead of lighting a second one.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = CandleQuerySet.as_manager()
 

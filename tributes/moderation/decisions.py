@@ -7,8 +7,6 @@ after it commits. Nothing else in the code changes an item's status after it was
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -63,7 +61,7 @@ def approve(item: Moderated, *, by) -> None:
     was_published = item.is_published
     _decide(item, Decision.APPROVED, by=by)
     if not was_published and item.notify_on_publish and item.author_email:
-        transaction.on_commit(partial(emails.send_published, item), robust=True)
+        emails.send_published(item)
 
 
 @transaction.atomic

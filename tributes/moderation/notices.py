@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -120,9 +119,9 @@ def notify_moderators(memorial_id: int) -> int:
         waiting = waiting_for_moderation(memorial)
         recipients = moderator_emails(memorial)
         if waiting.total and recipients:
+            # Into the outbox in this transaction: recorded as sent only together with the
+            # emails that the worker then delivers (and retries) until the server takes them.
             notice.last_sent_at = now
-            transaction.on_commit(
-                partial(emails.send_moderation_notice, memorial, waiting, recipients), robust=True
-            )
+            emails.send_moderation_notice(memorial, waiting, recipients)
         notice.save(update_fields=["scheduled_for", "last_sent_at"])
         return len(recipients) if waiting.total else 0

@@ -26,11 +26,11 @@ from collections.abc import Sequence
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tributes import shared_cache
 from tributes.models import BlockedTerm
 from tributes.security import log as security_log
 from tributes.security.kept_text import HONEYPOT_FIELD, STARTED_FIELD
@@ -82,15 +82,15 @@ BLOCKED_TERMS_CACHE_SECONDS = 60
 
 def blocked_terms() -> tuple[list[str], list[str]]:
     """The blocked words and email domains: from the shared cache, or one query when it is cold."""
-    terms = cache.get(BLOCKED_TERMS_CACHE_KEY)
-    if terms is None:
-        terms = BlockedTerm.objects.words_and_domains()
-        cache.set(BLOCKED_TERMS_CACHE_KEY, terms, BLOCKED_TERMS_CACHE_SECONDS)
-    return terms
+    return shared_cache.cached(
+        BLOCKED_TERMS_CACHE_KEY,
+        BLOCKED_TERMS_CACHE_SECONDS,
+        BlockedTerm.objects.words_and_domains,
+    )
 
 
 def forget_blocked_terms() -> None:
-    cache.delete(BLOCKED_TERMS_CACHE_KEY)
+    shared_cache.forget(BLOCKED_TERMS_CACHE_KEY)
 
 
 def reasons_to_hold(text: str, email: str = "") -> list[str]:
@@ -137,7 +137,8 @@ def is_repeat_post(*, visitor_key: str, memorial_id: int, text: str) -> bool:
     fingerprint = f"{visitor_key}:{memorial_id}:{normalise_text(text)}".encode()
     digest = hmac.new(settings.SECRET_KEY.encode(), fingerprint, hashlib.sha256).hexdigest()
     window = settings.SPAM_REPEAT_WINDOW_MINUTES * 60
-    return not cache.add(f"spam:repeat:{digest}", 1, timeout=window)
+    # Without the cache a repeat cannot be recognised: the post goes through, and is screened.
+    return not shared_cache.add(f"spam:repeat:{digest}", 1, window, when_unavailable=True)
 
 
 def form_started_token() -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
-from django.utils.translation import gettext_lazy as _
 
 from tributes.photos.pipeline import ACCEPT_ATTRIBUTE, MESSAGES, PreparedPhoto, prepare_photo
 
@@ -43,14 +42,7 @@ class PhotoField(forms.FileField):
     default_error_messages = {"empty": MESSAGES["empty"]}
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("label", _("Photo"))
-        kwargs.setdefault(
-            "help_text",
-            _(
-                "A JPEG, PNG, WebP, GIF or HEIC image. Location and camera details are removed "
-                "before it is stored."
-            ),
-        )
+        # Each form gives its own label and help text (tribute photo, memorial cover).
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("accept", ACCEPT_ATTRIBUTE)
 

@@ -12,25 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from tributes.models import Comment, Emblem, Tribute
 from tributes.moderation.screening import SpamCheckedFormMixin
 from tributes.photos.fields import PhotoField
-from tributes.security import tokens
+from tributes.security.tokens import SubmissionKeyMixin
 
 NAME_REQUIRED = _("Please tell the family your name.")
 EMAIL_INVALID = _("This email address does not look complete. Please check it, or leave it empty.")
-
-
-class SubmissionKeyMixin(forms.Form):
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", tokens.new_submission_key())
-
-    def clean_submission_key(self) -> str:
-        # A missing or damaged key gets a fresh one: the words are kept, only the duplicate
-        # protection is lost for this one send.
-        key = self.cleaned_data.get("submission_key", "")
-        return key if tokens.is_submission_key(key) else tokens.new_submission_key()
 
 
 class AuthorFieldsMixin(forms.ModelForm):

@@ -1,15 +1,15 @@
 """Posting, editing and deleting tributes and comments, finding them by token, sending love.
 
-Each workflow is a typed function in one transaction; emails leave only after it commits
-(tributes/emails.py), and a mail server that fails is logged without undoing or hiding what was
-saved (`robust=True`). Every post is screened here (moderation/screening.py), whoever calls.
+Each workflow is a typed function in one transaction; its emails are written to the outbox in
+that same transaction and sent by the worker (tributes/emails.py), so a mail server that fails
+or is slow never touches the visitor's request. Every post is screened here
+(moderation/screening.py), whoever calls.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -78,8 +78,12 @@ def _starting_state(memorial: Memorial, *, author_email: str, user) -> dict:
     return {"status": Status.PENDING}
 
 
-def _words(item: Item) -> tuple[str, str]:
-    return item.author_name, item.text
+def _words(item: Item) -> tuple[int, str, str]:
+    """What makes a resend the same post: the same words to the same place (the same memorial
+    for a tribute, the same tribute for a comment), so that a family writing the same words on
+    twins' two memorials keeps both."""
+    place = item.tribute_id if isinstance(item, Comment) else item.memorial_id
+    return place, item.author_name, item.text
 
 
 def _find_resent(item: Item, submission_keys: Iterable[str]) -> Posted | None:
@@ -159,7 +163,8 @@ def _create(
     if item.is_to_read:
         schedule_moderation_notice(memorial)
     if item.author_email:
-        transaction.on_commit(partial(emails.send_private_link, item, token), robust=True)
+        # Into the outbox with the item itself: sent by the worker, never in this request.
+        emails.send_private_link(item, token)
     return Posted(item, token, created=True, submission_key=submission_key)
 
 

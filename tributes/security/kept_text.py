@@ -1,4 +1,4 @@
-"""Giving a visitor back what they typed when we cannot accept it (429, CSRF failure)."""
+"""Giving a visitor back what they typed when we cannot accept it (429, 503, CSRF failure)."""
 
 from __future__ import annotations
 
@@ -59,3 +59,33 @@ def kept_text(request: HttpRequest, *, skip: frozenset[str] = frozenset()) -> li
         label = LABELS.get(bare) or bare.replace("_", " ").capitalize()
         kept.append(KeptField(name=name, label=str(label), value=value))
     return kept
+
+
+def words_to_send_again(request: HttpRequest, *, form: type | None = None) -> dict:
+    """What the 429 and 503 pages need to give a post back in a form that sends it again.
+
+    With `form` (a form class), its widgets are rendered filled with what was posted; otherwise
+    every text field posted comes back as a labelled text box (`kept`). Other posted values
+    travel as hidden inputs, so an idempotency key or a form timestamp survives the wait.
+    Passwords and tokens are never written back into a page.
+    """
+    kept = kept_text(request)
+    shown = {field.name for field in kept}
+    rendered_form = None
+    if form is not None:
+        rendered_form = form(initial=request.POST.dict())
+        shown = set(rendered_form.fields) | {
+            f"{rendered_form.prefix}-{name}" for name in rendered_form.fields
+        }
+    hidden = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in shown and name != "csrfmiddlewaretoken" and not is_secret_field(name)
+        for value in values
+    ]
+    return {
+        "kept": kept,
+        "form": rendered_form,
+        "hidden": hidden,
+        "had_files": bool(request.FILES),
+    }

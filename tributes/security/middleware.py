@@ -1,7 +1,19 @@
-"""Middleware of our own: the Permissions-Policy header, and refusing oversized requests."""
+"""Middleware of our own: the Permissions-Policy header, refusing oversized requests, and the
+kind page of a database outage."""
+
+import logging
 
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.shortcuts import render
+
+from tributes.security.kept_text import words_to_send_again
+
+log = logging.getLogger(__name__)
+
+# How long a visitor (or their browser, or a proxy) is asked to wait when the database is away:
+# a restart takes a few seconds, a failover under a minute.
+DATABASE_RETRY_AFTER_SECONDS = 30
 
 
 class PermissionsPolicyMiddleware:
@@ -35,3 +47,55 @@ class RequestSizeLimitMiddleware:
             limit_mb = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
             return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
         return self.get_response(request)
+
+
+class DatabaseOutageMiddleware:
+    """When the database cannot be reached, answer 503 with Retry-After, and a post's words back.
+
+    Like the 429 page, a post is shown again in its form (the `posting_form` its rate limit
+    names) with a button that sends it again, under the same submission key, so nothing is
+    lost and nothing is saved twice. The page is rendered without anything that would ask the
+    database: no signed-in user, no stored messages.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError) or not _is_outage(
+            exception
+        ):
+            return None
+        first_line = next(iter(str(exception).splitlines()), "")
+        log.error("database unavailable, answered 503: %s", first_line)
+        view = getattr(request.resolver_match, "func", None)
+        context = {
+            **words_to_send_again(request, form=getattr(view, "posting_form", None)),
+            "messages": (),
+            "user": None,
+            "was_post": request.method == "POST",
+        }
+        response = render(request, "503.html", context, status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
+
+
+def _is_outage(error: DatabaseError) -> bool:
+    # An OperationalError is also what a lock timeout or a cancelled query raises; those come
+    # from the database answering, not from it being away, and stay errors of their own.
+    text = str(error).lower()
+    return isinstance(error, InterfaceError) or any(
+        sign in text
+        for sign in (
+            "connection",
+            "server closed",
+            "terminating",
+            "shutting down",
+            "starting up",
+            "the database system",
+            "could not translate host",
+        )
+    )

@@ -36,7 +36,7 @@ from django_ratelimit.core import get_usage
 
 from tributes.security import log as security_log
 from tributes.security.clients import client_key, daily_secret
-from tributes.security.kept_text import is_secret_field, kept_text
+from tributes.security.kept_text import words_to_send_again
 from tributes.security.visitors import visitor_key
 
 SCOPES = ("visitor", "client", "memorial", "email")
@@ -130,35 +130,13 @@ def limit_reached(
 
 
 def rate_limited_response(request, *, action: str, reached: Reached, form=None):
-    """The kind 429 page: the visitor's words, in a form that sends them again later.
-
-    With `form` (a form class), its widgets are rendered filled with what was posted; otherwise
-    every text field posted comes back as a labelled text box. Other posted values travel as hidden
-    inputs, so an idempotency key or a form timestamp survives the wait.
-    """
+    """The kind 429 page: the visitor's words, in a form (`form`, a form class, when given) that
+    sends them again later (see kept_text.words_to_send_again)."""
     view = getattr(request.resolver_match, "view_name", "") or ""
     security_log.rate_limit_reached(action=action, scope=reached.scope, view=view)
-    kept = kept_text(request)
-    shown = {field.name for field in kept}
-    rendered_form = None
-    if form is not None:
-        rendered_form = form(initial=request.POST.dict())
-        shown = set(rendered_form.fields) | {
-            f"{rendered_form.prefix}-{name}" for name in rendered_form.fields
-        }
-    # Passwords and tokens are never written back into a page.
-    hidden = [
-        (name, value)
-        for name, values in request.POST.lists()
-        if name not in shown and name != "csrfmiddlewaretoken" and not is_secret_field(name)
-        for value in values
-    ]
     context = {
+        **words_to_send_again(request, form=form),
         "action": action,
-        "kept": kept,
-        "form": rendered_form,
-        "hidden": hidden,
-        "had_files": bool(request.FILES),
         "minutes": max(1, math.ceil(reached.retry_after / 60)),
     }
     response = render(request, "429.html", context, status=429)
@@ -199,6 +177,8 @@ def rate_limited(
 
         # Lets a test find every view that accepts a post but is not rate limited.
         wrapped.rate_limit_action = action
+        # Lets the outage page (security/middleware.py) give the words back in the same form.
+        wrapped.posting_form = form
         return wrapped
 
     return decorator

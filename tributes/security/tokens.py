@@ -1,9 +1,11 @@
 """The author's private link and the form's submission key.
 
-Each tribute or comment form carries a random submission key (256 bits) in a hidden field. From
-it the server derives, with its secret key:
+Every posting form (tribute, comment, candle, love) carries a random submission key (256 bits)
+in a hidden field, made when the page is shown. From it the server derives, with its secret key:
 - the row's idempotency key (a UUID), so a resent form finds the row it already created;
-- the author's private edit token, so the resend can show the same link again.
+- the author's private edit token, so the resend can show the same link again;
+- a first-time visitor's identifier (security/visitors.py), so that a double click before the
+  visitor cookie exists is still one visitor, caught by "one candle (or love) per visitor".
 
 The database keeps only the idempotency UUID and a SHA-256 of the edit token. Neither gives the
 token back, and the submission key itself is never stored.
@@ -18,6 +20,7 @@ import re
 import secrets
 import uuid
 
+from django import forms
 from django.conf import settings
 
 SUBMISSION_KEY_BYTES = 32
@@ -46,5 +49,27 @@ def edit_token(submission_key: str) -> str:
     return base64.urlsafe_b64encode(_derive("edit", submission_key)).decode().rstrip("=")
 
 
+def visitor_identifier(submission_key: str) -> str:
+    """The visitor cookie's value for a first-time visitor who sent the form with this key."""
+    return base64.urlsafe_b64encode(_derive("visitor", submission_key)[:18]).decode()
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SubmissionKeyMixin(forms.Form):
+    """A form's hidden submission key (see above), new on every rendered page."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", new_submission_key())
+
+    def clean_submission_key(self) -> str:
+        # A missing or damaged key gets a fresh one: the words are kept, only the duplicate
+        # protection is lost for this one send.
+        key = self.cleaned_data.get("submission_key", "")
+        return key if is_submission_key(key) else new_submission_key()

@@ -30,6 +30,7 @@ def light_memorial_candle(request, slug):
         message=form.cleaned_data["message"],
         show_name=form.cleaned_data["show_name"],
         burn_time=BurnTime(form.cleaned_data["burn_time"]),
+        submission_key=form.cleaned_data["submission_key"],
     )
     messages.success(request, _("Thank you. Your candle is lit on this page."))
     return remember_visitor(request, redirect(f"{memorial.get_absolute_url()}#candles"))

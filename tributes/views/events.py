@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -44,7 +45,10 @@ def _event_page(request, slug, *, form=None, reminder_form=None, status=200):
     )
     context["reminder_form"] = reminder_form or ReminderForm()
     context["zone_form"] = ZoneForm(initial={"zone": zone.key, "next": request.get_full_path()})
-    return render(request, "tributes/event_detail.html", context, status=status)
+    response = render(request, "tributes/event_detail.html", context, status=status)
+    # Each render carries a fresh form key (tributes/security/tokens.py): no shared cache may keep it.
+    patch_cache_control(response, private=True)
+    return response
 
 
 @rate_limited("candle", memorial_kwarg="slug", form=EventCandleForm)
@@ -63,6 +67,7 @@ def light_candle(request, slug):
             message=form.cleaned_data["message"],
             show_name=form.cleaned_data["show_name"],
             dedicated_to=form.cleaned_data.get("for_memorial"),
+            submission_key=form.cleaned_data["submission_key"],
         )
     except lighting.CandleNotLit as reason:
         messages.info(request, str(reason))
@@ -160,9 +165,19 @@ def reminder_confirm(request, token):
         return render(request, "tributes/reminder_confirm.html", {"failed": True}, status=404)
     if request.method == "POST":
         signup = reminders.confirm(token)
-        messages.success(
-            request, _("Your reminder is confirmed. We will email you once, before the start.")
-        )
+        if signup.unsubscribed_at is not None:
+            # They pressed "stop" first: confirming an old link does not start it again.
+            messages.info(
+                request,
+                _(
+                    "You asked us not to email you about this, so we will not. You can ask "
+                    "for a reminder again on this page."
+                ),
+            )
+        else:
+            messages.success(
+                request, _("Your reminder is confirmed. We will email you once, before the start.")
+            )
         return redirect(signup.event)
     return render(request, "tributes/reminder_confirm.html", {"token": token})
 
@@ -189,9 +204,12 @@ def reminder_unsubscribe(request, token):
 def choose_zone(request):
     form = ZoneForm(request.POST)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "/"
-    response = redirect(target)
+    # Only a path on this site: anything else (another host, or a bare word like "home", which
+    # redirect() would try as a URL name) goes to the home page.
+    is_local = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    )
+    response = HttpResponseRedirect(target if is_local else "/")
     if form.is_valid():
         remember_zone(response, form.cleaned_data["zone"])
     return response

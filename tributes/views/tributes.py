@@ -51,6 +51,8 @@ def writing_context(request, memorial, tributes, *, is_owner: bool) -> dict:
         )
     for tribute in tributes:
         tribute.loved = tribute.pk in loved
+        # Sending love twice with this form (a double click) is one love: see security/visitors.py.
+        tribute.love_key = tokens.new_submission_key()
         if visitor_may_post:
             tribute.comment_form = CommentForm(auto_id=f"comment-{tribute.pk}-%s")
     return {

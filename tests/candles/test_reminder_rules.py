@@ -1,0 +1,78 @@
+"""Reminders: a mail server that keeps failing is tried five times, then given up; a link to
+confirm opened after unsubscribing starts nothing."""
+
+import datetime as dt
+import re
+import smtplib
+import urllib.parse
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from tributes.candles import reminders
+from tributes.models import ReminderSignup
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC)  # 19:00 in London
+BEFORE = START - dt.timedelta(days=2)
+
+
+def link(message, name) -> str:
+    url = re.search(rf"http://\S+/reminders/{name}/\S+/", message.body).group(0)
+    return urllib.parse.urlsplit(url).path
+
+
+def test_a_mail_server_that_keeps_failing_is_tried_five_times_then_given_up(event, settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.support.failing_mail.EmailBackend"}}
+    with time_machine.travel(BEFORE, tick=False):
+        signup = reminders.sign_up(
+            event=event, email="sam@example.org", minutes_before=60, zone=event.zone
+        )
+    ReminderSignup.objects.filter(pk=signup.pk).update(confirmed_at=BEFORE)
+    at = START - dt.timedelta(hours=1)
+    waits = []
+    for _ in range(4):
+        with time_machine.travel(at, tick=False):
+            assert reminders.send_reminder.call(signup.pk) == "will try again"
+        retry = DBTaskResult.objects.get()
+        waits.append(retry.run_after - at)
+        at = retry.run_after
+        retry.delete()
+    assert waits == [dt.timedelta(minutes=m) for m in (1, 3, 10, 10)]
+    with time_machine.travel(at, tick=False), pytest.raises(smtplib.SMTPServerDisconnected):
+        reminders.send_reminder.call(signup.pk)
+    assert not DBTaskResult.objects.exists()
+    signup.refresh_from_db()
+    assert signup.attempts == 5
+    assert signup.sent_at is None
+    assert signup.sending_since is None
+
+
+def test_confirming_after_unsubscribing_starts_nothing(
+    client, event, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(BEFORE, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("tributes:event_remind", args=[event.slug]),
+                {"email": "sam@example.org", "minutes_before": "60"},
+            )
+        message = mail.outbox[0]
+        unsubscribe = urllib.parse.urlsplit(message.extra_headers["List-Unsubscribe"].strip("<>"))
+        assert client.post(unsubscribe.path).status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(link(message, "confirm"), follow=True)
+    assert response.status_code == 200
+    assert "You asked us not to email you about this, so we will not." in response.text
+    assert "Your reminder is confirmed" not in response.text
+    signup = ReminderSignup.objects.get()
+    assert signup.confirmed_at is None
+    assert signup.unsubscribed_at is not None
+    assert not DBTaskResult.objects.exists()
+    with time_machine.travel(START - dt.timedelta(hours=1), tick=False):
+        assert reminders.send_reminder.call(signup.pk).startswith("not sent")
+    assert len(mail.outbox) == 1

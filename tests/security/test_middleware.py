@@ -1,0 +1,41 @@
+"""During a database outage a visitor gets a kind 503 with Retry-After, and their words back."""
+
+import pytest
+from django.urls import reverse
+
+from tests.support.database import database_stopped
+from tests.support.factories import MemorialFactory
+from tests.support.posting import tribute_payload, write_tribute_url
+from tributes.models import Tribute
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_tribute_posted_while_the_database_is_stopped_comes_back_to_send_again(client):
+    memorial = MemorialFactory(slug="teddy")
+    payload = tribute_payload(message="We will always remember his laugh.")
+    with database_stopped():
+        response = client.post(write_tribute_url(memorial), payload)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "Nothing has been saved yet, and nothing you wrote is lost." in page
+    assert "We will always remember his laugh." in page
+    # The same submission key travels with it, so sending it again cannot save it twice.
+    assert payload["submission_key"] in page
+    assert f'action="{write_tribute_url(memorial)}"' in page
+    # Once the database is back, the button sends it.
+    response = client.post(write_tribute_url(memorial), payload)
+    assert response.status_code == 302
+    assert Tribute.objects.get().message == "We will always remember his laugh."
+
+
+def test_a_page_asked_for_while_the_database_is_stopped_is_a_kind_503(client):
+    memorial = MemorialFactory(slug="teddy")
+    with database_stopped():
+        response = client.get(memorial.get_absolute_url())
+        home = client.get(reverse("tributes:home"))
+    assert response.status_code == 503
+    assert home.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Please try again in a minute" in response.content.decode()

@@ -1,0 +1,214 @@
+"""Every rule that protects people, against every kind of account: one matrix.
+
+The family ("claire") owns a private memorial where only the family posts, a public one where
+only the family posts, and a public one it moderates itself, holding a tribute waiting for
+approval and one refused. Another public memorial, moderated by the site,
+holds a refused tribute with a photo. Each account kind meets each rule through the real URL, and
+the matrix says who gets in. A staff account that is not a site moderator and owns another
+memorial is in it on purpose: staff status alone opens nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from tests.support.factories import CandleEventFactory, MemorialFactory, TributeFactory, UserFactory
+from tests.support.photos import make_photo
+from tests.support.posting import post_tribute
+from tributes.models import ModerationMode, Status, Tribute, Visibility
+from tributes.moderation import family_access
+from tributes.security.visitors import VISITOR_COOKIE
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNTS = [
+    "anonymous",
+    "visitor_with_cookies",
+    "family_of_this_memorial",
+    "family_of_another_memorial",
+    "staff_family_of_another_memorial",
+    "site_moderator",
+    "superuser",
+]
+
+FAMILY = {"family_of_this_memorial"}
+MODERATORS = {"site_moderator", "superuser"}
+
+
+@dataclass
+class Place:
+    private: object
+    family_moderated: object
+    site_moderated: object
+    family_only: object
+    event: object
+    pending_tribute: object
+    pending_photo: object
+    family_refused_photo: object
+    site_refused_photo: object
+
+
+@pytest.fixture
+def place(owner):
+    private = MemorialFactory(
+        name="Private Person",
+        slug="private-person",
+        visibility=Visibility.PRIVATE,
+        owners=[owner],
+        moderation_mode=ModerationMode.FAMILY_ONLY,
+    )
+    family_moderated = MemorialFactory(
+        name="Family Moderated", slug="family-moderated", owners=[owner], family_moderates=True
+    )
+    site_moderated = MemorialFactory(name="Site Moderated", slug="site-moderated", owners=[owner])
+    family_only = MemorialFactory(
+        name="Family Only",
+        slug="family-only",
+        owners=[owner],
+        moderation_mode=ModerationMode.FAMILY_ONLY,
+    )
+    family_access.refresh_family_moderator_access([owner])
+
+    def tribute_with_photo(memorial, status):
+        photo = make_photo(memorial, size=(480, 360))
+        tribute = TributeFactory(memorial=memorial, photo=photo, status=status, message="Private")
+        return tribute, photo
+
+    pending_tribute, pending_photo = tribute_with_photo(family_moderated, Status.PENDING)
+    _, family_refused_photo = tribute_with_photo(family_moderated, Status.REJECTED)
+    _, site_refused_photo = tribute_with_photo(site_moderated, Status.REJECTED)
+    return Place(
+        private=private,
+        family_moderated=family_moderated,
+        site_moderated=site_moderated,
+        family_only=family_only,
+        event=CandleEventFactory(memorial=private, slug="private-candles"),
+        pending_tribute=pending_tribute,
+        pending_photo=pending_photo,
+        family_refused_photo=family_refused_photo,
+        site_refused_photo=site_refused_photo,
+    )
+
+
+def sign_in(client, kind, owner):
+    if kind == "anonymous":
+        return
+    if kind == "visitor_with_cookies":
+        # A visitor who has been here before: signed visitor cookie from a tribute they posted.
+        elsewhere = MemorialFactory(slug="elsewhere")
+        assert post_tribute(client, elsewhere).status_code == 302
+        assert VISITOR_COOKIE in client.cookies or "recent_posts" in client.cookies
+        return
+    if kind == "family_of_this_memorial":
+        user = owner
+    elif kind in ("family_of_another_memorial", "staff_family_of_another_memorial"):
+        user = UserFactory(username="other-family")
+        moderates = kind == "staff_family_of_another_memorial"
+        MemorialFactory(name="Their Own", owners=[user], family_moderates=moderates)
+        family_access.refresh_family_moderator_access([user])
+        user.refresh_from_db()
+        assert user.is_staff is moderates
+    elif kind == "site_moderator":
+        user = UserFactory(username="moderator", is_staff=True)
+        user.groups.add(Group.objects.get(name="Moderators"))
+    else:
+        user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(user)
+
+
+def private_memorial_page(client, place):
+    url = reverse("tributes:memorial", kwargs={"slug": place.private.slug})
+    return _opened(client.get(url))
+
+
+def private_event_page(client, place):
+    return _opened(client.get(reverse("tributes:event", kwargs={"slug": place.event.slug})))
+
+
+def private_event_status(client, place):
+    url = reverse("tributes:event_status", kwargs={"slug": place.event.slug})
+    return _opened(client.get(url))
+
+
+def pending_tribute_photo(client, place):
+    return _opened(client.get(place.pending_photo.rendition_url(400)))
+
+
+def refused_photo_family_moderates(client, place):
+    return _opened(client.get(place.family_refused_photo.rendition_url(400)))
+
+
+def refused_photo_site_moderates(client, place):
+    return _opened(client.get(place.site_refused_photo.rendition_url(400)))
+
+
+def post_on_family_only_memorial(client, place):
+    before = Tribute.objects.filter(memorial=place.family_only).count()
+    response = post_tribute(client, place.family_only, message="Only the family writes here.")
+    posted = Tribute.objects.filter(memorial=place.family_only).count() == before + 1
+    assert posted == (response.status_code == 302), response.status_code
+    assert response.status_code in (302, 403, 404)
+    return posted
+
+
+def post_on_private_family_only_memorial(client, place):
+    response = post_tribute(client, place.private, message="Only the family, in private.")
+    assert response.status_code in (302, 404), response.status_code
+    return Tribute.objects.filter(memorial=place.private).exists()
+
+
+def admin_tribute_list(client, place):
+    response = client.get(reverse("admin:tributes_tribute_changelist"))
+    if response.status_code != 200:
+        assert response.status_code == 302
+        return False
+    return place.pending_tribute in response.context["cl"].result_list
+
+
+def admin_tribute_change_page(client, place):
+    url = reverse("admin:tributes_tribute_change", args=[place.pending_tribute.pk])
+    response = client.get(url)
+    # Django's admin sends a tribute out of scope back to the index with a message.
+    assert response.status_code in (200, 302, 404)
+    return response.status_code == 200
+
+
+def moderation_queue(client, place):
+    response = client.get(reverse("admin:tributes_moderation_queue"))
+    if response.status_code != 200:
+        assert response.status_code == 302
+        return False
+    return place.pending_tribute.author_name in response.text
+
+
+def _opened(response) -> bool:
+    assert response.status_code in (200, 404), response.status_code
+    return response.status_code == 200
+
+
+RULES = {
+    private_memorial_page: FAMILY,
+    private_event_page: FAMILY,
+    private_event_status: FAMILY,
+    pending_tribute_photo: FAMILY | MODERATORS,
+    refused_photo_family_moderates: FAMILY | MODERATORS,
+    refused_photo_site_moderates: MODERATORS,
+    post_on_family_only_memorial: FAMILY,
+    post_on_private_family_only_memorial: FAMILY,
+    admin_tribute_list: FAMILY | MODERATORS,
+    admin_tribute_change_page: FAMILY | MODERATORS,
+    moderation_queue: FAMILY | MODERATORS,
+}
+
+
+@pytest.mark.parametrize("kind", ACCOUNTS)
+def test_who_gets_in(kind, client, owner, place):
+    # One row of the matrix per account kind: every rule is met in turn by the same person.
+    sign_in(client, kind, owner)
+    met = {rule.__name__: rule(client, place) for rule in RULES}
+    expected = {rule.__name__: kind in allowed for rule, allowed in RULES.items()}
+    assert met == expected

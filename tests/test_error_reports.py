@@ -1,0 +1,89 @@
+"""Error reports (admin mail, Sentry) and logs leave out addresses, query strings and tokens."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import RequestFactory
+
+from memorial.logs import ClientErrorsAsWarnings, PrivateExceptionReporterFilter, private_path
+from memorial.sentry import leave_out_private_parts
+from tests.test_deployment import production_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_token_paths_and_query_strings_are_cut():
+    assert private_path("/your-tribute/abc123/delete/?x=1") == "/your-tribute/<token>/delete/"
+    assert private_path("/reminders/confirm/tok/") == "/reminders/confirm/<token>/"
+    assert private_path("/admin/tributes/tribute/?q=claire@example.org") == (
+        "/admin/tributes/tribute/"
+    )
+    assert private_path("/memorials/teddy/") == "/memorials/teddy/"
+
+
+def test_a_4xx_record_becomes_a_warning_without_its_traceback():
+    try:
+        raise ValueError("Invalid HTTP_HOST header")
+    except ValueError:
+        record = logging.LogRecord(
+            "django.security.DisallowedHost", logging.ERROR, "", 0, "refused", (), sys.exc_info()
+        )
+    record.status_code = 400
+    ClientErrorsAsWarnings().filter(record)
+    assert (record.levelno, record.levelname, record.exc_info) == (logging.WARNING, "WARNING", None)
+
+
+def test_error_reports_hide_the_client_address_and_the_query_string():
+    request = RequestFactory().get(
+        "/your-tribute/abc123/", {"email": "claire@example.org"}, REMOTE_ADDR="203.0.113.9"
+    )
+    request.META["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
+    meta = PrivateExceptionReporterFilter().get_safe_request_meta(request)
+    for key in ("REMOTE_ADDR", "HTTP_X_FORWARDED_FOR", "QUERY_STRING"):
+        assert meta[key] == "********************"
+    assert meta["PATH_INFO"] == "/your-tribute/<token>/"
+
+
+def test_sentry_events_lose_addresses_cookies_bodies_and_tokens():
+    event = {
+        "request": {
+            "url": "https://memorial.example.org/your-comment/secret-token/?next=/",
+            "query_string": "next=/",
+            "cookies": {"sessionid": "x"},
+            "data": {"text": "words"},
+            "headers": {"Cookie": "x", "X-Forwarded-For": "203.0.113.9", "Accept": "text/html"},
+            "env": {"REMOTE_ADDR": "203.0.113.9", "SERVER_NAME": "memorial"},
+        },
+        "user": {"ip_address": "203.0.113.9"},
+        "transaction": "/your-comment/secret-token/",
+    }
+    cleaned = leave_out_private_parts(event, {})
+    assert cleaned["request"] == {
+        "url": "https://memorial.example.org/your-comment/<token>/",
+        "headers": {"Accept": "text/html"},
+        "env": {"SERVER_NAME": "memorial"},
+    }
+    assert cleaned["user"] == {}
+    assert cleaned["transaction"] == "/your-comment/<token>/"
+
+
+def test_with_a_sentry_dsn_sentry_starts_without_personal_data():
+    env = production_env(SENTRY_DSN="http://public@127.0.0.1:9/1")
+    show = (
+        "import sentry_sdk; o = sentry_sdk.get_client().options; "
+        "print(o['dsn'], o['send_default_pii'], o['max_request_body_size'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", show],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["http://public@127.0.0.1:9/1", "False", "never"]
