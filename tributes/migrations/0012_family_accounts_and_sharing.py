@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tributes", "0009_task_paths_after_layout"),
+        ("tributes", "0011_outgoing_email"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
