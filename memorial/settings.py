@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Trigram search of memorial names (find a memorial): lookups and the pg_trgm migration.
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -336,6 +338,10 @@ RATE_LIMITS = {
     "reminder": {"visitor": "5/h", "client": "60/h", "email": "3/d"},
     # Confirming, unsubscribing and choosing a time zone: cheap, but not to be hammered.
     "preference": {"visitor": "60/10m", "client": "600/10m"},
+    # Pages that cost more than a read: searching names, drawing a PDF memory book. Reading sets
+    # no visitor cookie, so these count per address and per memorial only.
+    "search": {"client": "60/m"},
+    "memory_book": {"client": "20/h", "memorial": "60/h"},
     # Admin sign-in from one address whatever the username (axes locks one username at a time).
     "login": {"client": "30/10m"},
     # Every other account page (sign up, reset, change email or password): on top of allauth's.
@@ -429,6 +435,9 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "axes": {"level": "WARNING"},
+        # WeasyPrint tells every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # Moderation decisions, logins and rate-limit hits: ids and reasons, no personal data.
         "tributes.security": {"level": "INFO"},
     },

@@ -49,6 +49,10 @@ def admin(name: str, *args) -> str:
 def memorials_with(field: str, values: list[str]) -> list[str]:
     memorials = [MemorialFactory(**{field: value}) for value in values]
     urls = [memorial.get_absolute_url() for memorial in memorials]
+    # The keepsake shows every memorial field; the QR card its name and dates.
+    urls += [reverse("tributes:memorial_keepsake", args=[m.slug]) for m in memorials]
+    if field in {"name", "age_note"}:
+        urls += [reverse("tributes:memorial_qr_card", args=[m.slug]) for m in memorials]
     if field in {"name", "age_note"}:
         urls.append(reverse("tributes:home"))
     if field == "name":

@@ -6,8 +6,11 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.tasks.signals import task_started
 
-from tributes.models import BlockedTerm, Photo, Tribute
+from tributes.models import BlockedTerm, CandleEvent, Memorial, Photo, Tribute
 from tributes.moderation.screening import forget_blocked_terms
+from tributes.sharing.book import delete_memory_books
+from tributes.sharing.cards import delete_share_images
+from tributes.sharing.rules import memorial_is_shareable
 from tributes.task_leases import look_now_and_then
 
 
@@ -32,6 +35,34 @@ def forget_changed_blocked_terms(sender, **kwargs) -> None:
     transaction.on_commit(forget_blocked_terms, using=kwargs.get("using"), robust=True)
 
 
+# A deleted memorial's or event's share images go too (kept in storage under share/), and so do
+# a memorial's memory books (under books/).
+def delete_share_images_of(sender, instance, **kwargs) -> None:
+    kind, pk = ("memorial" if sender is Memorial else "event"), instance.pk
+
+    def delete() -> None:
+        delete_share_images(kind, pk)
+        if kind == "memorial":
+            delete_memory_books(pk)
+
+    transaction.on_commit(delete, using=kwargs.get("using"), robust=True)
+
+
+# A memorial made unlisted or private loses the preview images it had, and so do its events:
+# nothing of it is kept for sharing once the family has closed it.
+def delete_share_images_of_closed(sender, instance: Memorial, **kwargs) -> None:
+    if memorial_is_shareable(instance):
+        return
+    pk, event_pks = instance.pk, list(instance.candle_events.values_list("pk", flat=True))
+
+    def delete() -> None:
+        delete_share_images("memorial", pk)
+        for event_pk in event_pks:
+            delete_share_images("event", event_pk)
+
+    transaction.on_commit(delete, using=kwargs.get("using"), robust=True)
+
+
 def connect() -> None:
     # Every worker takes back, now and then, the tasks of workers that died (task_leases.py).
     task_started.connect(look_now_and_then, dispatch_uid="requeue_abandoned_tasks")
@@ -41,3 +72,12 @@ def connect() -> None:
         signal.connect(
             forget_changed_blocked_terms, sender=BlockedTerm, dispatch_uid="forget_blocked_terms"
         )
+    for model in (Memorial, CandleEvent):
+        post_delete.connect(
+            delete_share_images_of,
+            sender=model,
+            dispatch_uid=f"delete_share_images_{model.__name__}",
+        )
+    post_save.connect(
+        delete_share_images_of_closed, sender=Memorial, dispatch_uid="delete_share_images_closed"
+    )

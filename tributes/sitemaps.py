@@ -1,6 +1,18 @@
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
-from tributes.models import Memorial
+from tributes.models import CandleEvent, Memorial
+from tributes.sharing.rules import indexable_events
+
+
+class HomeSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["tributes:home"]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
 
 
 class MemorialSitemap(Sitemap):
@@ -13,3 +25,18 @@ class MemorialSitemap(Sitemap):
 
     def lastmod(self, memorial: Memorial):
         return memorial.updated_at
+
+
+class EventSitemap(Sitemap):
+    """Site-wide candle events, and those of memorials the sitemap lists."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        return indexable_events().order_by("pk")
+
+    def lastmod(self, event: CandleEvent):
+        return event.created_at
+
+
+SITEMAPS = {"home": HomeSitemap, "memorials": MemorialSitemap, "events": EventSitemap}

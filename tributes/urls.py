@@ -2,8 +2,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from tributes.sitemaps import MemorialSitemap
-from tributes.views import candles, events, memorials, photos, site_files, tributes
+from tributes.sitemaps import SITEMAPS
+from tributes.views import candles, events, memorials, photos, sharing, site_files, tributes
 
 app_name = "tributes"
 
@@ -37,7 +37,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         require_safe(sitemap),
-        {"sitemaps": {"memorials": MemorialSitemap}},
+        {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
     path(
@@ -57,4 +57,22 @@ urlpatterns = [
         name="reminder_unsubscribe",
     ),
     path("time-zone/", events.choose_zone, name="choose_zone"),
+    # Sharing and keepsakes: find a memorial, icons, share images, QR code, keepsake, memory book.
+    path("find/", sharing.find_memorial, name="find"),
+    path("favicon.ico", sharing.favicon, name="favicon"),
+    path("manifest.webmanifest", sharing.web_manifest, name="manifest"),
+    path(
+        "memorials/<slug:slug>/share.png",
+        sharing.memorial_share_image,
+        name="memorial_share_image",
+    ),
+    path("memorials/<slug:slug>/qr.svg", sharing.memorial_qr_svg, name="memorial_qr"),
+    path("memorials/<slug:slug>/card/", sharing.memorial_qr_card, name="memorial_qr_card"),
+    path("memorials/<slug:slug>/keepsake/", sharing.memorial_keepsake, name="memorial_keepsake"),
+    path(
+        "memorials/<slug:slug>/memory-book.pdf",
+        sharing.memorial_memory_book,
+        name="memorial_memory_book",
+    ),
+    path("candles/<slug:slug>/share.png", sharing.event_share_image, name="event_share_image"),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MinValueValidator
@@ -129,6 +131,10 @@ class Memorial(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
+        indexes = [
+            # Find a memorial by name: full-text search of names, tributes/sharing/search.py.
+            GinIndex(SearchVector("name", config="simple"), name="memorial_name_search"),
+        ]
         constraints = [
             # A baby may be born and die on the same day, so equal dates are allowed.
             models.CheckConstraint(
