@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tributes", "0011_outgoing_email"),
+        ("tributes", "0012_merge_0010_find_memorials_by_name_0011_outgoing_email"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
