@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "axes",
     # Installed for its system check, which makes sure rate limits run on a shared cache.
     "django_ratelimit",
+    # Family accounts (sign-up, verified email, login, password reset, email change): only the
+    # account app of django-allauth, no social logins, no MFA, no headless API.
+    "allauth",
+    "allauth.account",
     "tributes",
 ]
 
@@ -69,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tributes.security.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Last, so that its process_exception sees a view's database error first (issue 13).
     "tributes.security.middleware.DatabaseOutageMiddleware",
 ]
@@ -115,8 +120,11 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out login (admin or family) never reaches the others.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Families sign in with their email address (django-allauth).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -124,7 +132,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "family:dashboard"
+LOGOUT_REDIRECT_URL = "tributes:home"
+
+# Family accounts (django-allauth's account app): email and password, the email verified before
+# the first sign-in, changed and reset by email. Usernames are made up by allauth and never shown.
+ACCOUNT_ADAPTER = "tributes.families.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.partition("://")[0] or "https"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", "Europe/London")
@@ -280,7 +303,7 @@ if PHOTOS_IN_BUCKET:
     # Photo addresses redirect to the bucket: browsers check the redirect against img-src.
     SECURE_CSP["img-src"] += PHOTOS_BUCKET_ORIGINS
 
-# Admin login throttling: lock a username from one client after repeated failures, for a while.
+# Login throttling, for the admin's login and the families' (allauth) alike: lock a username from one client after repeated failures, for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", 0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -295,6 +318,8 @@ AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
+# The admin posts "username", allauth's login an email as "login": both name the same lock.
+AXES_USERNAME_CALLABLE = "tributes.families.accounts.login_name"
 
 # How many proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
@@ -319,8 +344,31 @@ RATE_LIMITS = {
     "memory_book": {"client": "20/h", "memorial": "60/h"},
     # Admin sign-in from one address whatever the username (axes locks one username at a time).
     "login": {"client": "30/10m"},
+    # Every other account page (sign up, reset, change email or password): on top of allauth's.
+    "account": {"client": "60/10m"},
+    # The family's own pages that write (memorials, invitations, the queue, candle times).
+    "family": {"visitor": "120/10m", "client": "600/10m"},
+    "invitation": {"visitor": "30/h", "client": "60/h", "email": "5/d"},
 }
 RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", True)
+# allauth's own limits (counted on the same cache, per pseudonymous client, user or email hash).
+ACCOUNT_RATE_LIMITS = (
+    {
+        "change_password": "5/m/user",
+        "manage_email": "10/m/user",
+        "reset_password": "20/m/ip,5/m/key",
+        "reauthenticate": "10/m/user",
+        "reset_password_from_key": "20/m/ip",
+        "signup": "20/m/ip",
+        "login": "30/m/ip",
+        # Failures per email from everywhere would let a stranger lock a family out: django-axes
+        # locks an email from one client instead, as for the admin.
+        "login_failed": "10/m/ip",
+        "confirm_email": "1/3m/key",
+    }
+    if RATE_LIMIT_ENABLED
+    else False
+)
 # If the cache cannot count, let posts through (moderation still screens them) rather than
 # turning every grieving visitor away; tributes/security/ratelimits.py logs the outage.
 RATELIMIT_FAIL_OPEN = True

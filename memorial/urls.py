@@ -10,6 +10,8 @@ admin.site.index_title = "Moderation and memorials"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    path("accounts/", include("memorial.account_urls")),
+    path("family/", include("tributes.views.family.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("tributes.urls")),
 ]
@@ -18,3 +20,5 @@ handler400 = "tributes.views.errors.bad_request"
 handler403 = "tributes.views.errors.permission_denied"
 handler404 = "tributes.views.errors.page_not_found"
 handler500 = "tributes.views.errors.server_error"
+# allauth looks here for the page to show when one of its rate limits is reached.
+handler429 = "tributes.views.accounts.account_rate_limited"

@@ -39,6 +39,12 @@ WRONG_TOKEN = "not-the-authors-token-0123456789"
 EXEMPT_NAMESPACES = {"admin"}
 # Argument names that carry an author's edit token: filled with a wrong one, no owner control.
 TOKEN_KWARGS = {"token", "edit_token"}
+# allauth's own links (confirm an email, reset a password) are about an account, never a
+# memorial: a wrong key gets allauth's "this link has expired" page, which names nothing.
+ACCOUNT_LINKS = {"account_confirm_email", "account_reset_password_from_key"}
+# The family's own pages ask who is there before anything else: someone signed out is sent to
+# the sign-in page whatever the address, which says nothing about any memorial.
+SIGN_IN_FIRST_NAMESPACES = {"family"}
 # Link-preview images exist only for public memorials and their events: the family of a private
 # one gets 404 too (their fillers are proven by tests/sharing/test_share_images.py).
 NEVER_FOR_PRIVATE = {"tributes:memorial_share_image", "tributes:event_share_image"}
@@ -92,6 +98,11 @@ KWARG_FILLERS = {
     "width": lambda o: [r["width"] for r in o.photo.renditions],
     "token": lambda o: [WRONG_TOKEN],
     "edit_token": lambda o: [WRONG_TOKEN],
+    # The family pages name a person (a co-owner or guest to remove) by their id.
+    "user_id": lambda o: list(o.memorial.owners.values_list("pk", flat=True)),
+    # allauth's email confirmation and password reset links.
+    "key": lambda o: [WRONG_TOKEN],
+    "uidb36": lambda o: ["zz"],
 }
 
 
@@ -174,21 +185,36 @@ def test_every_url_about_a_private_memorial_is_404_to_visitors_and_strangers(
     the_owner.force_login(owner)
     checked = 0
     for route in visitor_routes():
-        if not route.kwargs:
+        if not route.kwargs or route.name in ACCOUNT_LINKS:
             continue
         urls = candidate_urls(route, private)
         assert urls, f"No URL of {route.name} could be built from the fillers."
         owner_reached = False
+        sign_in_first = route.namespace in SIGN_IN_FIRST_NAMESPACES
         for url in urls:
             for who, client in [("anonymous", anonymous), ("stranger", logged_in_stranger)]:
-                get, post = answers(client, url)
+                if who == "anonymous" and sign_in_first:
+                    responses = [client.get(url), client.post(url)]
+                    if any(response.status_code == 302 for response in responses):
+                        for response in responses:
+                            assert response.status_code == 302, f"{url}: {response.status_code}"
+                            assert response.url.startswith(reverse("account_login"))
+                        continue
+                    get, post = (response.status_code for response in responses)
+                else:
+                    get, post = answers(client, url)
                 assert {get, post} <= {404, 405} and 404 in (get, post), (
                     f"{who} got GET {get} / POST {post} at {url} ({route.name})"
                 )
             if route.name in NEVER_FOR_PRIVATE:
                 assert 404 in answers(the_owner, url), f"the family got {url} ({route.name})"
             elif not route.kwargs & TOKEN_KWARGS:
-                owner_reached = owner_reached or 404 not in answers(the_owner, url)
+                # The family's actions really act (cancel, delete...): the owner only looks;
+                # tests/families/test_permissions.py checks what their posts do.
+                owner = (
+                    (the_owner.get(url).status_code,) if sign_in_first else answers(the_owner, url)
+                )
+                owner_reached = owner_reached or 404 not in owner
         if not route.kwargs & TOKEN_KWARGS and route.name not in NEVER_FOR_PRIVATE:
             assert owner_reached, f"The owner reached no URL of {route.name}: check the fillers."
         checked += 1

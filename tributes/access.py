@@ -46,15 +46,39 @@ def memorials_in_scope(user, *, family_moderated_only: bool) -> QuerySet[Memoria
     return memorials
 
 
+# The session key under which a browser keeps the share links it opened (tributes/families).
+SHARE_LINKS_SESSION_KEY = "shared_links"
+
+
+def share_links_held(request: HttpRequest) -> list[int]:
+    """The ids of the share links this browser opened (checked for revocation where used)."""
+    session = getattr(request, "session", None)
+    held = session.get(SHARE_LINKS_SESSION_KEY, []) if session is not None else []
+    return [pk for pk in held if isinstance(pk, int)]
+
+
+def visible_memorials(request: HttpRequest) -> QuerySet[Memorial]:
+    return Memorial.objects.visible_to(request.user, share_links=share_links_held(request))
+
+
 def get_visible_memorial(request: HttpRequest, slug: str) -> Memorial:
-    """The memorial at `slug`, or 404 when it is private and the visitor is not an owner."""
-    return get_object_or_404(Memorial.objects.visible_to(request.user), slug=slug)
+    """The memorial at `slug`, or 404 when this visitor may not open it (private, or a preview)."""
+    # The service (funeral) is shown on the page: joined here rather than asked for later.
+    return get_object_or_404(visible_memorials(request).select_related("service"), slug=slug)
+
+
+def get_owned_memorial(request: HttpRequest, slug: str) -> Memorial:
+    """The memorial at `slug` if the signed-in person owns it; otherwise 404, as if none existed."""
+    return get_object_or_404(
+        Memorial.objects.owned_by(request.user).select_related("cover_photo"), slug=slug
+    )
 
 
 def get_visible_event(request: HttpRequest, slug: str) -> CandleEvent:
     """The event at `slug`, or 404 when it belongs to a private memorial the visitor may not see."""
-    if request.user.is_authenticated:
-        return _visible_event(request.user, slug)
+    held = share_links_held(request)
+    if request.user.is_authenticated or held:
+        return _visible_event(request.user, slug, share_links=held)
     return shared_cache.cached(
         f"candles:visitor-event:{slug}",
         VISITOR_EVENT_CACHE_SECONDS,
@@ -62,8 +86,10 @@ def get_visible_event(request: HttpRequest, slug: str) -> CandleEvent:
     )
 
 
-def _visible_event(user, slug: str) -> CandleEvent:
-    events = CandleEvent.objects.visible_to(user).select_related("memorial")
+def _visible_event(user, slug: str, *, share_links=()) -> CandleEvent:
+    events = CandleEvent.objects.visible_to(user, share_links=share_links).select_related(
+        "memorial"
+    )
     return get_object_or_404(events, slug=slug)
 
 
@@ -74,21 +100,24 @@ def may_post(memorial: Memorial, user) -> bool:
     return True
 
 
-def can_see_photo(user, photo: Photo) -> bool:
+def can_see_photo(user, photo: Photo, *, share_links=()) -> bool:
     """The memorial rule for photos, plus: a photo not on show is only for who moderates it.
 
     Site moderators (who screen tributes with their photos in the admin) see every photo. Others
     must be able to open the memorial; then they see its cover and photos of published tributes.
     A photo of a tribute waiting or refused is for the family only when the family moderates:
     rejected posts are never passed on to families. Needs `photo` with `memorial` and `tribute`
-    selected; may run one query for ownership and one for the Moderators group.
+    selected; may run one query for ownership, one for the Moderators group and, for a private
+    memorial or a preview, one for its guests and share links (`share_links`: from the session).
     """
     if user.is_staff and is_site_moderator(user):
         return True
     memorial = photo.memorial
     is_owner = memorial.is_owned_by(user)
-    if memorial.is_private and not is_owner:
-        return False
+    if (memorial.is_private or memorial.is_draft) and not is_owner:
+        opened = Memorial.objects.visible_to(user, share_links=share_links)
+        if not opened.filter(pk=memorial.pk).exists():
+            return False
     if photo.is_on_show():
         return True
     on_a_tribute = getattr(photo, "tribute", None) is not None

@@ -27,7 +27,7 @@ from django.utils import timezone
 from tributes.models import OutgoingEmail
 
 if TYPE_CHECKING:
-    from tributes.models import Memorial, ReminderSignup
+    from tributes.models import Invitation, Memorial, RememberingDay, ReminderSignup
     from tributes.models.tributes import Moderated
     from tributes.moderation.notices import Waiting
 
@@ -179,6 +179,10 @@ def send_moderation_notice(memorial: Memorial, waiting: Waiting, recipients: lis
             f"{reverse('admin:tributes_moderation_queue')}?memorial={memorial.pk}"
         ),
     }
+    if memorial.family_moderates:
+        # Families read on the site, not in the admin: their own queue for this memorial.
+        context["family"] = True
+        context["queue_url"] = absolute(reverse("family:queue", kwargs={"slug": memorial.slug}))
     for recipient in recipients:
         _queue("moderation_notice", context, to=recipient)
 
@@ -219,3 +223,55 @@ def send_reminder(signup: ReminderSignup, *, unsubscribe_token: str) -> None:
     """The reminder itself, sent now by its task. Raises when the server fails."""
     context, headers = _reminder_context(signup, unsubscribe_token)
     _message(*_render("reminder", context), to=signup.email, headers=headers).send()
+
+
+def send_invitation(invitation: Invitation, token: str) -> None:
+    """To someone invited to look after a memorial, or to read a private one: the single-use link."""
+    inviter = invitation.invited_by
+    context = {
+        "invitation": invitation,
+        "invited_by": (inviter.email if inviter else "") or settings.SITE_NAME,
+        "invitation_url": absolute(reverse("family:invitation", kwargs={"token": token})),
+    }
+    _message(*_render("invitation", context), to=invitation.email).send()
+
+
+def send_event_changed(signup: ReminderSignup, *, cancelled: bool, unsubscribe_token: str) -> None:
+    """To everyone who asked for a reminder: the family moved or cancelled the candle time."""
+    context, headers = _reminder_context(signup, unsubscribe_token)
+    memorial = signup.event.memorial
+    context["cancelled"] = cancelled
+    context["memorial_url"] = absolute(memorial.get_absolute_url()) if memorial else home_url()
+    if cancelled:
+        # The sign-up goes with the event: no unsubscribe link to offer.
+        headers = {}
+    _message(*_render("event_changed", context), to=signup.email, headers=headers).send()
+
+
+def send_remembering_day(day: RememberingDay, *, on) -> None:
+    """To one owner who asked: a remembering day is coming. Never to anyone else."""
+    slug = day.memorial.slug
+    context = {
+        "memorial": day.memorial,
+        "day_label": day.get_kind_display(),
+        "on": on,
+        "candle_times_url": absolute(reverse("family:candle_times", kwargs={"slug": slug})),
+        "remembering_url": absolute(reverse("family:remembering", kwargs={"slug": slug})),
+    }
+    _message(*_render("remembering_day", context), to=day.user.email).send()
+
+
+def send_moderation_digest(user, waiting: list[tuple[Memorial, int]]) -> None:
+    """To an owner who chose one email a day: what waits on each memorial they read first."""
+    context = {
+        "waiting": [
+            (memorial, count, absolute(reverse("family:queue", kwargs={"slug": memorial.slug})))
+            for memorial, count in waiting
+        ],
+        "settings_url": absolute(reverse("family:settings")),
+    }
+    _message(*_render("moderation_digest", context), to=user.email).send()
+
+
+def home_url() -> str:
+    return absolute(reverse("tributes:home"))

@@ -12,14 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from tributes.admin.photos import admin_thumbnail
 from tributes.admin.scoping import MemorialScopedAdmin
 from tributes.families import data as family_data
+from tributes.families.memorials import set_cover
 from tributes.models import (
     Memorial,
     Photo,
-    Tribute,
 )
 from tributes.moderation import family_access
 from tributes.photos.fields import PhotoField
-from tributes.photos.storage import save_photo
 
 
 class MemorialAdminForm(forms.ModelForm):
@@ -85,15 +84,7 @@ class MemorialAdmin(MemorialScopedAdmin):
             super().save_model(request, obj, form, change)
             if upload is None:
                 return
-            previous = obj.cover_photo
-            alt_text = form.cleaned_data.get("cover_alt_text") or _("Photo of %(name)s") % {
-                "name": obj.name
-            }
-            obj.cover_photo = save_photo(upload, memorial=obj, alt_text=alt_text)
-            obj.save(update_fields=["cover_photo", "updated_at"])
-            # A replaced cover that belongs to no tribute is no longer shown anywhere.
-            if previous is not None and not Tribute.objects.filter(photo=previous).exists():
-                previous.delete()
+            set_cover(obj, upload, alt_text=form.cleaned_data.get("cover_alt_text") or "")
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

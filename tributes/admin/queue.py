@@ -16,7 +16,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from tributes.admin.photos import admin_thumbnail
@@ -55,94 +54,20 @@ class Row:
 
 
 def _rows(entries: list[tuple]) -> list[Row]:
-    """The page's items, fetched in two queries whatever their number."""
-    ids = {"tribute": [], "comment": []}
-    for _created, kind, pk in entries:
-        ids[kind].append(pk)
-    found = {
-        "tribute": Tribute.objects.select_related("memorial", "photo").in_bulk(ids["tribute"]),
-        "comment": Comment.objects.select_related("tribute__memorial").in_bulk(ids["comment"]),
-    }
-    rows = []
-    for _created, kind, pk in entries:
-        item = found[kind].get(pk)
-        # An item its author deleted a moment ago is simply left out.
-        if item is not None:
-            thumbnail = admin_thumbnail(item.photo) if kind == "tribute" else ""
-            rows.append(Row(kind, item, thumbnail))
-    return rows
-
-
-def _selected(request: HttpRequest) -> dict[str, set[int]]:
-    chosen: dict[str, set[int]] = {"tribute": set(), "comment": set()}
-    for key in request.POST.getlist("item"):
-        kind, _sep, pk = key.partition("-")
-        if kind in chosen and pk.isdigit() and len(pk) < 12:
-            chosen[kind].add(int(pk))
-    return chosen
-
-
-def _kinds(tributes: int, comments: int) -> str:
-    parts = []
-    if tributes:
-        parts.append(ngettext("%(n)d tribute", "%(n)d tributes", tributes) % {"n": tributes})
-    if comments:
-        parts.append(ngettext("%(n)d comment", "%(n)d comments", comments) % {"n": comments})
-    return _(" and ").join(parts)
-
-
-def _problems(chosen: dict[str, set[int]], decision: str, reason: str) -> dict[str, str]:
-    """What stops a decision, by the field it belongs next to (empty when it may go ahead)."""
-    if not chosen["tribute"] and not chosen["comment"]:
-        return {"item": _("Please select at least one item. Nothing was changed.")}
-    if decision not in queue.DECISIONS:
-        return {"decision": _("Please choose what to do with the selected items.")}
-    if decision == "reject" and reason not in RejectionReason.values:
-        return {
-            "reason": _(
-                "Please choose a reason to reject. Nothing was changed; your selection is kept."
-            )
-        }
-    return {}
+    """The page's items with their thumbnails, fetched in two queries whatever their number."""
+    return [
+        Row(item.kind, item, admin_thumbnail(item.photo) if item.kind == "tribute" else "")
+        for item in queue.page_items(entries)
+    ]
 
 
 def _tell(request: HttpRequest, done: dict[str, int], *, decision: str, reason: str) -> None:
-    """Say what was decided, and whether some selected items were left as they were."""
-    chosen = sum(len(pks) for pks in _selected(request).values())
-    count = done["tribute"] + done["comment"]
-    what = _kinds(done["tribute"], done["comment"])
-    if count and decision == "approve":
-        messages.success(
-            request,
-            _("Approved %(what)s. They are published on their memorial pages.") % {"what": what},
-        )
-    elif count and decision == "reject":
-        messages.success(
-            request,
-            _(
-                "Rejected %(what)s (%(reason)s). They are kept, hidden, and can be restored; "
-                "nobody is told."
-            )
-            % {"what": what, "reason": RejectionReason(reason).label},
-        )
-    elif count:
-        messages.success(
-            request,
-            _("Marked %(what)s as spam. They are kept, hidden, and can be restored.")
-            % {"what": what},
-        )
-    if count < chosen:
-        messages.warning(
-            request,
-            ngettext(
-                "%(n)d selected item was no longer waiting (someone else may have decided it) "
-                "and was left as it is.",
-                "%(n)d selected items were no longer waiting (someone else may have decided "
-                "them) and were left as they are.",
-                chosen - count,
-            )
-            % {"n": chosen - count},
-        )
+    chosen = queue.chosen_items(request.POST.getlist("item"))
+    told = queue.decision_messages(
+        done, decision=decision, reason=reason, chosen=sum(len(pks) for pks in chosen.values())
+    )
+    for level, text in told:
+        messages.add_message(request, level, text)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -152,10 +77,10 @@ def moderation_queue(request: HttpRequest, *, admin_site) -> HttpResponse:
     moderated = queue.queue_for(request.user, memorial_id=memorial_id)
     if moderated.tributes is None and moderated.comments is None:
         raise PermissionDenied
-    chosen = _selected(request)
+    chosen = queue.chosen_items(request.POST.getlist("item"))
     decision = request.POST.get("decision", "")
     reason = request.POST.get("reason", "")
-    errors = _problems(chosen, decision, reason) if request.method == "POST" else {}
+    errors = queue.decision_problems(chosen, decision, reason) if request.method == "POST" else {}
     if request.method == "POST" and not errors:
         done = queue.decide_chosen(
             moderated, chosen, decision=decision, reason=reason, by=request.user

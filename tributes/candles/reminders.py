@@ -28,6 +28,8 @@ from tributes.security.tokens import hash_token
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "tributes.reminders.unsubscribe"
+# A worker may pick a task up a little before its time; earlier than this, the event was moved.
+EARLY_TOLERANCE = dt.timedelta(minutes=2)
 
 
 def unsubscribe_token(signup: ReminderSignup) -> str:
@@ -124,6 +126,10 @@ def send_reminder(signup_id: int) -> str:
     if now >= signup.starts_at + signup.event.duration:
         ReminderSignup.objects.filter(pk=signup_id).update(sending_since=None)
         return "not sent: the event is over"
+    if now < signup.remind_at - EARLY_TOLERANCE:
+        # The family moved the event later: the task queued for the new time sends it.
+        ReminderSignup.objects.filter(pk=signup_id).update(sending_since=None)
+        return "not sent: the event was moved"
     try:
         emails.send_reminder(signup, unsubscribe_token=unsubscribe_token(signup))
     except emails.TRANSIENT_MAIL_ERRORS as error:

@@ -1,1 +1,2 @@
-"""What a family does with its memorial as a whole: download everything, erase everything."""
+"""What families do themselves: their accounts, their memorials, co-owners and guests, their
+queue, remembering days, and what they do with a memorial as a whole (download, erase)."""

@@ -18,6 +18,15 @@ from tributes.models.choices import (
     Status,
     Visibility,
 )
+from tributes.models.families import (
+    FamilySettings,
+    Guest,
+    Invitation,
+    Notify,
+    RememberingDay,
+    Service,
+    ShareLink,
+)
 from tributes.models.memorials import Memorial, MemorialQuerySet, Photo, PhotoQuerySet
 from tributes.models.moderation import BlockedTerm, ModerationDecision, ModerationNotice
 from tributes.models.outbox import OutgoingEmail
@@ -37,6 +46,9 @@ __all__ = [
     "Decision",
     "Emblem",
     "EventState",
+    "FamilySettings",
+    "Guest",
+    "Invitation",
     "Love",
     "Memorial",
     "MemorialQuerySet",
@@ -46,11 +58,15 @@ __all__ = [
     "ModerationDecision",
     "ModerationMode",
     "ModerationNotice",
+    "Notify",
     "Photo",
     "PhotoQuerySet",
     "RejectionReason",
+    "RememberingDay",
     "ReminderQuerySet",
     "ReminderSignup",
+    "Service",
+    "ShareLink",
     "Status",
     "Tribute",
     "Visibility",

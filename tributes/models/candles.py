@@ -32,10 +32,9 @@ class CandleEventQuerySet(models.QuerySet):
         floating = Q(is_floating=True, local_date__gte=now.date() - dt.timedelta(days=2))
         return self.filter(floating | Q(ends_at__gt=now))
 
-    def visible_to(self, user) -> CandleEventQuerySet:
-        return self.filter(
-            Q(memorial__isnull=True) | Q(memorial__in=Memorial.objects.visible_to(user))
-        )
+    def visible_to(self, user, *, share_links=()) -> CandleEventQuerySet:
+        visible = Memorial.objects.visible_to(user, share_links=share_links)
+        return self.filter(Q(memorial__isnull=True) | Q(memorial__in=visible.values("pk")))
 
 
 class CandleEvent(models.Model):

@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,18 +24,31 @@ from tributes.zones import validate_time_zone
 class MemorialQuerySet(models.QuerySet):
     def listed(self) -> MemorialQuerySet:
         """Memorials that may appear in lists, search results and the sitemap."""
-        return self.filter(visibility=Visibility.PUBLIC)
+        return self.filter(visibility=Visibility.PUBLIC, is_draft=False)
 
     def indexable(self) -> MemorialQuerySet:
         """Public memorials whose family let search engines list them (the sitemap)."""
         return self.listed().filter(allow_search_indexing=True)
 
-    def visible_to(self, user) -> MemorialQuerySet:
-        """Memorials a person may open: public and unlisted ones, and private ones they own."""
-        shared = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
+    def visible_to(self, user, *, share_links=()) -> MemorialQuerySet:
+        """Memorials a person may open.
+
+        Public and unlisted ones; private ones to their guests and to whoever holds one of their
+        working share links (`share_links`: ids from the visitor's session); none of these while
+        the memorial is still a preview. Its owners always.
+        """
+        opened = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
+        if share_links:
+            opened |= Q(share_links__pk__in=list(share_links), share_links__revoked_at__isnull=True)
         if user is not None and user.is_authenticated:
-            return self.filter(shared | Q(owners=user)).distinct()
-        return self.filter(shared)
+            opened |= Q(guests__user=user)
+            return self.filter((opened & Q(is_draft=False)) | Q(owners=user)).distinct()
+        return self.filter(opened, is_draft=False).distinct()
+
+    def owned_by(self, user) -> MemorialQuerySet:
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(owners=user)
 
 
 class Memorial(models.Model):
@@ -42,6 +56,19 @@ class Memorial(models.Model):
     slug = models.SlugField(_("web address"), max_length=220, unique=True, allow_unicode=False)
     born_on = models.DateField(_("born on"), null=True, blank=True)
     died_on = models.DateField(_("died on"), null=True, blank=True)
+    # When only the year is known (or only the year is to be shown), the date fields stay empty.
+    born_year = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, blank=True, validators=[MinValueValidator(1000)]
+    )
+    died_year = models.PositiveSmallIntegerField(
+        _("year of death"), null=True, blank=True, validators=[MinValueValidator(1000)]
+    )
+    due_on = models.DateField(
+        _("due date"),
+        null=True,
+        blank=True,
+        help_text=_("Only used to remind the family, if they ask; never shown."),
+    )
     age_note = models.CharField(
         _("note on dates"),
         max_length=200,
@@ -85,6 +112,18 @@ class Memorial(models.Model):
         related_name="memorials",
         blank=True,
     )
+    # A memorial the family made starts as a preview: only its owners see it until they publish.
+    is_draft = models.BooleanField(
+        _("preview, not yet open to visitors"),
+        default=False,
+        help_text=_("While on, only the family can open the page."),
+    )
+    charity_name = models.CharField(_("a charity in their name"), max_length=200, blank=True)
+    charity_url = models.URLField(
+        _("the charity's donation page"),
+        blank=True,
+        help_text=_("The charity's own page: no money ever passes through this site."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,6 +142,17 @@ class Memorial(models.Model):
                 | Q(died_on__isnull=True)
                 | Q(died_on__gte=models.F("born_on")),
                 name="memorial_died_on_or_after_birth",
+            ),
+            models.CheckConstraint(
+                condition=Q(born_year__isnull=True)
+                | Q(died_year__isnull=True)
+                | Q(died_year__gte=models.F("born_year")),
+                name="memorial_died_in_or_after_the_year_of_birth",
+            ),
+            # The family's charity link is always to an https page.
+            models.CheckConstraint(
+                condition=Q(charity_url="") | Q(charity_url__startswith="https://"),
+                name="memorial_charity_link_is_https",
             ),
             models.CheckConstraint(
                 condition=Q(visibility__in=Visibility.values), name="memorial_visibility_valid"

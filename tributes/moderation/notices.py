@@ -17,7 +17,15 @@ from django.tasks import task
 from django.utils import timezone
 
 from tributes import emails
-from tributes.models import Comment, Memorial, ModerationNotice, Status, Tribute
+from tributes.models import (
+    Comment,
+    FamilySettings,
+    Memorial,
+    ModerationNotice,
+    Notify,
+    Status,
+    Tribute,
+)
 from tributes.models.tributes import UNREVIEWED
 from tributes.roles import MODERATORS_GROUP
 
@@ -57,7 +65,9 @@ def waiting_for_moderation(memorial: Memorial) -> Waiting:
 def moderator_emails(memorial: Memorial) -> list[str]:
     """Who is told that something waits: the family when it moderates, else the site's moderators."""
     if memorial.family_moderates:
-        users = memorial.owners.filter(is_active=True)
+        # Owners who chose a daily digest or no email, or paused them, are not told each time.
+        quiet = FamilySettings.objects.filter(Q(paused=True) | ~Q(notify=Notify.EACH))
+        users = memorial.owners.filter(is_active=True).exclude(pk__in=quiet.values("user"))
     else:
         users = get_user_model().objects.filter(
             is_active=True, is_staff=True, groups__name=MODERATORS_GROUP

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import CharField, QuerySet, Value
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tributes.access import memorials_in_scope
-from tributes.models import Comment, ModerationMode, Status, Tribute
+from tributes.models import Comment, ModerationMode, RejectionReason, Status, Tribute
 from tributes.models.tributes import Moderated
 from tributes.moderation import decisions
 from tributes.moderation.screening import describe_hold
@@ -120,3 +122,106 @@ def decide_chosen(
                 continue
             done[kind] += 1
     return done
+
+
+def chosen_items(keys: list[str]) -> dict[str, set[int]]:
+    """The items named by form keys such as "tribute-12" and "comment-3", by kind."""
+    chosen: dict[str, set[int]] = {"tribute": set(), "comment": set()}
+    for key in keys:
+        kind, _sep, pk = key.partition("-")
+        if kind in chosen and pk.isdigit() and len(pk) < 12:
+            chosen[kind].add(int(pk))
+    return chosen
+
+
+def decision_problems(
+    chosen: dict[str, set[int]], decision: str, reason: str, *, allowed=DECISIONS
+) -> dict[str, str]:
+    """What stops a decision, by the field it belongs next to (empty when it may go ahead)."""
+    if not chosen["tribute"] and not chosen["comment"]:
+        return {"item": _("Please select at least one item. Nothing was changed.")}
+    if decision not in allowed:
+        return {"decision": _("Please choose what to do with the selected items.")}
+    if decision == "reject" and reason not in RejectionReason.values:
+        return {
+            "reason": _(
+                "Please choose a reason to reject. Nothing was changed; your selection is kept."
+            )
+        }
+    return {}
+
+
+def page_items(entries: list[tuple]) -> list[Moderated]:
+    """The items of a page of `queue_entries`, in its order, fetched in two queries.
+
+    An item its author deleted a moment ago is simply left out.
+    """
+    ids: dict[str, list[int]] = {"tribute": [], "comment": []}
+    for _created, kind, pk in entries:
+        ids[kind].append(pk)
+    found = {
+        "tribute": Tribute.objects.select_related("memorial", "photo").in_bulk(ids["tribute"]),
+        "comment": Comment.objects.select_related("tribute__memorial").in_bulk(ids["comment"]),
+    }
+    return [found[kind][pk] for _created, kind, pk in entries if pk in found[kind]]
+
+
+def _kinds(tributes: int, comments: int) -> str:
+    parts = []
+    if tributes:
+        parts.append(ngettext("%(n)d tribute", "%(n)d tributes", tributes) % {"n": tributes})
+    if comments:
+        parts.append(ngettext("%(n)d comment", "%(n)d comments", comments) % {"n": comments})
+    return _(" and ").join(parts)
+
+
+def decision_messages(
+    done: dict[str, int], *, decision: str, reason: str, chosen: int
+) -> list[tuple[int, str]]:
+    """What to tell the moderator (message level, text): what was decided, and whether some of
+    the `chosen` items were left as they were."""
+    told = []
+    count = done["tribute"] + done["comment"]
+    what = _kinds(done["tribute"], done["comment"])
+    if count and decision == "approve":
+        told.append(
+            (
+                messages.SUCCESS,
+                _("Approved %(what)s. They are published on their memorial pages.")
+                % {"what": what},
+            )
+        )
+    elif count and decision == "reject":
+        told.append(
+            (
+                messages.SUCCESS,
+                _(
+                    "Rejected %(what)s (%(reason)s). They are kept, hidden, and can be "
+                    "restored; nobody is told."
+                )
+                % {"what": what, "reason": RejectionReason(reason).label},
+            )
+        )
+    elif count:
+        told.append(
+            (
+                messages.SUCCESS,
+                _("Marked %(what)s as spam. They are kept, hidden, and can be restored.")
+                % {"what": what},
+            )
+        )
+    if count < chosen:
+        told.append(
+            (
+                messages.WARNING,
+                ngettext(
+                    "%(n)d selected item was no longer waiting (someone else may have decided "
+                    "it) and was left as it is.",
+                    "%(n)d selected items were no longer waiting (someone else may have decided "
+                    "them) and were left as they are.",
+                    chosen - count,
+                )
+                % {"n": chosen - count},
+            )
+        )
+    return told

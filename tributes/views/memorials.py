@@ -25,6 +25,11 @@ def home(request):
     return render(request, "tributes/home.html", {"events": events, "memorials": memorials})
 
 
+def _shown_service(memorial):
+    service = getattr(memorial, "service", None)
+    return service if service is not None and service.shown else None
+
+
 @require_safe
 def memorial_detail(request, slug):
     memorial = get_visible_memorial(request, slug)
@@ -48,6 +53,7 @@ def memorial_detail(request, slug):
         "page": page,
         "candles": candles,
         "next_event": next_event,
+        "service": _shown_service(memorial),
         "is_owner": memorial.is_owned_by(request.user),
     }
     context.update(

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from tributes.access import can_see_photo
+from tributes.access import can_see_photo, share_links_held
 from tributes.models import Photo, Visibility
 
 
@@ -14,7 +14,9 @@ def photo_file(request, pk: int, width: int):
     """One rendition of a photo, to whoever may see it: never from a public media address."""
     photo = get_object_or_404(Photo.objects.select_related("memorial", "tribute"), pk=pk)
     name = photo.rendition_name(width)
-    if name is None or not can_see_photo(request.user, photo):
+    if name is None or not can_see_photo(
+        request.user, photo, share_links=share_links_held(request)
+    ):
         raise Http404
     if settings.PHOTOS_IN_BUCKET:
         # The bucket is private: send the browser to a signed address that expires in minutes.
