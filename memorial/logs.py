@@ -9,13 +9,24 @@ from __future__ import annotations
 import logging
 import re
 
-from django.views.debug import SafeExceptionReporterFilter
+from django.utils.html import escape
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-# Addresses whose last part is a secret: whoever holds the link may edit a tribute or a comment,
-# or confirm or cancel a reminder. Logs show the route, never the token.
-_TOKEN_PATH = re.compile(
-    r"^(?P<route>/(?:your-tribute|your-comment|reminders/confirm|reminders/unsubscribe)/)[^/?#]+"
+# Addresses with a secret part: whoever holds the link may edit a tribute or a comment, confirm
+# or cancel a reminder, take up an invitation, read a private memorial, confirm an account's
+# email or set its password. Logs show the route, never the token. tests/test_error_reports.py
+# checks that every route with a token or key in the URLconf is listed here.
+_TOKEN_ROUTES = (
+    "your-tribute",
+    "your-comment",
+    "reminders/confirm",
+    "reminders/unsubscribe",
+    "family/invitation",
+    "family/shared",
+    "accounts/confirm-email",
+    "accounts/password/reset/key",
 )
+_TOKEN_PATH = re.compile(rf"^(?P<route>/(?:{'|'.join(_TOKEN_ROUTES)})/)[^/?#]+")
 
 
 def private_path(path: str) -> str:
@@ -25,6 +36,15 @@ def private_path(path: str) -> str:
     """
     path = path.split("?", 1)[0].split("#", 1)[0]
     return _TOKEN_PATH.sub(r"\g<route><token>", path)
+
+
+def private_url(url: str) -> str:
+    """An absolute address (or a path) with `private_path` applied to its path."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return private_path(url)
+    host, slash, path = rest.partition("/")
+    return f"{scheme}://{host}{private_path(slash + path)}"
 
 
 class ClientErrorsAsWarnings(logging.Filter):
@@ -79,7 +99,42 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
 
     def get_safe_request_meta(self, request) -> dict:
         meta = super().get_safe_request_meta(request)
-        for key in ("PATH_INFO", "REQUEST_URI", "RAW_URI"):
+        for key in ("PATH_INFO", "REQUEST_URI", "RAW_URI", "HTTP_REFERER"):
             if isinstance(meta.get(key), str):
-                meta[key] = private_path(meta[key])
+                meta[key] = private_url(meta[key])
         return meta
+
+
+class PrivateExceptionReporter(ExceptionReporter):
+    """Error reports (admin mail, the debug page) that never show a secret link or a query.
+
+    The "Request URL", the title and every other place that prints the request's path show it
+    with its token replaced by `<token>` and without its query string, and GET values (a token,
+    the admin's search for a name or an email address) are hidden; their names stay.
+    """
+
+    def get_traceback_data(self) -> dict:
+        data = super().get_traceback_data()
+        if self.request is not None:
+            data["request_insecure_uri"] = private_url(data["request_insecure_uri"])
+            data["request_GET_items"] = [
+                (name, self.filter.cleansed_substitute) for name, _ in self.request.GET.items()
+            ]
+        return data
+
+    def _without_secret_paths(self, report: str, *, html: bool) -> str:
+        if self.request is None:
+            return report
+        raw = {self.request.get_full_path(), self.request.path, self.request.path_info}
+        # Longest first, so that a path with its query goes before the path alone.
+        for path in sorted(raw, key=len, reverse=True):
+            private = private_path(path)
+            if path != private:
+                report = report.replace(escape(path) if html else path, private)
+        return report
+
+    def get_traceback_text(self) -> str:
+        return self._without_secret_paths(super().get_traceback_text(), html=False)
+
+    def get_traceback_html(self) -> str:
+        return self._without_secret_paths(super().get_traceback_html(), html=True)

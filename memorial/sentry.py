@@ -8,22 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from memorial.logs import private_path
-
-
-def _private_url(url: str) -> str:
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return private_path(url)
-    host, slash, path = rest.partition("/")
-    return f"{scheme}://{host}{private_path(slash + path)}"
+from memorial.logs import private_path, private_url
 
 
 def leave_out_private_parts(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
     """Sentry's before_send: cut tokens and query strings, drop addresses it may have gathered."""
     request = event.get("request") or {}
     if isinstance(request.get("url"), str):
-        request["url"] = _private_url(request["url"])
+        request["url"] = private_url(request["url"])
     request.pop("query_string", None)
     request.pop("cookies", None)
     request.pop("data", None)

@@ -450,7 +450,9 @@ LOGGING = {
         "tributes.security": {"level": "INFO"},
     },
 }
-# Error mails (and the debug page) leave out client addresses, cookies and query strings.
+# Error mails (and the debug page) leave out client addresses, cookies, query strings and the
+# tokens of secret links.
+DEFAULT_EXCEPTION_REPORTER = "memorial.logs.PrivateExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "memorial.logs.PrivateExceptionReporterFilter"
 
 # Optional error tracking: with SENTRY_DSN set, errors go to Sentry (or a compatible service such
