@@ -6,6 +6,7 @@ every place that records a request leaves out the same things.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 
@@ -36,6 +37,29 @@ def private_path(path: str) -> str:
     """
     path = path.split("?", 1)[0].split("#", 1)[0]
     return _TOKEN_PATH.sub(r"\g<route><token>", path)
+
+
+# The same routes anywhere in a text (a log line, an exception's message, a variable's repr).
+_TOKEN_PATH_ANYWHERE = re.compile(rf"(?P<route>/(?:{'|'.join(_TOKEN_ROUTES)})/)[^/?#\s\"'<>]+")
+_QUERY_ANYWHERE = re.compile(r"(?P<path>/[^\s\"'<>?#]*)\?[^\s\"'<>#]*")
+_EMAIL_ANYWHERE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS_LIKE = re.compile(r"(?<![\w.:])[0-9A-Fa-f:.]{7,45}(?![\w.:])")
+
+
+def _no_address(match: re.Match) -> str:
+    try:
+        ipaddress.ip_address(match.group(0))
+    except ValueError:
+        return match.group(0)
+    return "<address>"
+
+
+def private_text(text: str) -> str:
+    """Any text with secret tokens, query strings, email and IP addresses taken out."""
+    text = _TOKEN_PATH_ANYWHERE.sub(r"\g<route><token>", text)
+    text = _QUERY_ANYWHERE.sub(r"\g<path>", text)
+    text = _EMAIL_ANYWHERE.sub("<email>", text)
+    return _ADDRESS_LIKE.sub(_no_address, text)
 
 
 def private_url(url: str) -> str:

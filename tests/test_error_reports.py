@@ -12,7 +12,12 @@ from django.core import mail
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
-from memorial.logs import ClientErrorsAsWarnings, PrivateExceptionReporterFilter, private_path
+from memorial.logs import (
+    ClientErrorsAsWarnings,
+    PrivateExceptionReporterFilter,
+    private_path,
+    private_text,
+)
 from memorial.sentry import leave_out_private_parts
 from tests.test_deployment import production_env
 from tributes.posting import services as posting_services
@@ -27,6 +32,17 @@ def test_token_paths_and_query_strings_are_cut():
         "/admin/tributes/tribute/"
     )
     assert private_path("/memorials/teddy/") == "/memorials/teddy/"
+
+
+def test_any_text_loses_tokens_queries_emails_and_ip_addresses():
+    line = (
+        '"GET /your-tribute/abc123/delete/?q=x HTTP/1.1" 200 from 203.0.113.9 and 2001:db8::1 '
+        "for sam.carter@example.org, Python 3.13.1, at 19:00:00"
+    )
+    assert private_text(line) == (
+        '"GET /your-tribute/<token>/delete/ HTTP/1.1" 200 from <address> and <address> '
+        "for <email>, Python 3.13.1, at 19:00:00"
+    )
 
 
 def test_a_4xx_record_becomes_a_warning_without_its_traceback():
