@@ -90,15 +90,27 @@ class ClientErrorsAsWarnings(logging.Filter):
 
 
 class TokenPathsLeftOut(logging.Filter):
-    """Replace secret tokens in paths a message names ("Not Found: /your-tribute/...")."""
+    """Take secret tokens, query strings, email and IP addresses out of what a record says.
+
+    The path a message names ("Not Found: /your-tribute/..."), the development server's request
+    line ('"GET /reminders/unsubscribe/... HTTP/1.1" 200') and the address in its "Broken pipe
+    from ('127.0.0.1', 51234)" all come as arguments; a message may also carry them itself.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = private_text(record.msg)
         if isinstance(record.args, tuple):
-            record.args = tuple(
-                private_path(arg) if isinstance(arg, str) and arg.startswith("/") else arg
-                for arg in record.args
-            )
+            record.args = tuple(_private_argument(arg) for arg in record.args)
         return True
+
+
+def _private_argument(value):
+    if isinstance(value, str):
+        return private_text(value)
+    if isinstance(value, tuple):
+        return tuple(_private_argument(item) for item in value)
+    return value
 
 
 class ErrorsOnly(logging.Filter):

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from memorial.logs import (
     ClientErrorsAsWarnings,
     PrivateExceptionReporterFilter,
+    TokenPathsLeftOut,
     private_path,
     private_text,
 )
@@ -43,6 +44,25 @@ def test_any_text_loses_tokens_queries_emails_and_ip_addresses():
         '"GET /your-tribute/<token>/delete/ HTTP/1.1" 200 from <address> and <address> '
         "for <email>, Python 3.13.1, at 19:00:00"
     )
+
+
+def test_development_server_lines_lose_tokens_and_client_addresses():
+    request_line = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        "",
+        0,
+        '"%s" %s %s',
+        ("GET /reminders/unsubscribe/s3cr3t/?next=/ HTTP/1.1", "200", "512"),
+        None,
+    )
+    broken_pipe = logging.LogRecord(
+        "django.server", logging.INFO, "", 0, "- Broken pipe from %s", (("127.0.0.1", 51234),), None
+    )
+    for record in (request_line, broken_pipe):
+        TokenPathsLeftOut().filter(record)
+    assert request_line.getMessage() == '"GET /reminders/unsubscribe/<token>/ HTTP/1.1" 200 512'
+    assert broken_pipe.getMessage() == "- Broken pipe from ('<address>', 51234)"
 
 
 def test_a_4xx_record_becomes_a_warning_without_its_traceback():
