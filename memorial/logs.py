@@ -47,11 +47,15 @@ _ADDRESS_LIKE = re.compile(r"(?<![\w.:])[0-9A-Fa-f:.]{7,45}(?![\w.:])")
 
 
 def _no_address(match: re.Match) -> str:
+    # An IPv4 address may come with its port ("203.0.113.9:51234").
+    address, colon, port = match.group(0).rpartition(":")
+    if not (colon and "." in address and port.isdigit()):
+        address, port = match.group(0), ""
     try:
-        ipaddress.ip_address(match.group(0))
+        ipaddress.ip_address(address)
     except ValueError:
         return match.group(0)
-    return "<address>"
+    return "<address>" + (f":{port}" if port else "")
 
 
 def private_text(text: str) -> str:

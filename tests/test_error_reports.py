@@ -37,11 +37,11 @@ def test_token_paths_and_query_strings_are_cut():
 
 def test_any_text_loses_tokens_queries_emails_and_ip_addresses():
     line = (
-        '"GET /your-tribute/abc123/delete/?q=x HTTP/1.1" 200 from 203.0.113.9 and 2001:db8::1 '
+        '"GET /your-tribute/abc123/delete/?q=x HTTP/1.1" 200 from 203.0.113.9:51234 and 2001:db8::1 '
         "for sam.carter@example.org, Python 3.13.1, at 19:00:00"
     )
     assert private_text(line) == (
-        '"GET /your-tribute/<token>/delete/ HTTP/1.1" 200 from <address> and <address> '
+        '"GET /your-tribute/<token>/delete/ HTTP/1.1" 200 from <address>:51234 and <address> '
         "for <email>, Python 3.13.1, at 19:00:00"
     )
 
