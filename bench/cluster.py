@@ -113,8 +113,12 @@ def _driver():
     return psycopg
 
 
+# The bench's own connections, left out when it counts the servers' connections.
+BENCH_APPLICATION = "memorial-cluster-bench"
+
+
 def sql(url: str, query: str, params: list | tuple = ()) -> list[tuple]:
-    connection = _driver().connect(url)
+    connection = _driver().connect(url, application_name=BENCH_APPLICATION)
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
@@ -380,7 +384,9 @@ def _client_process(args) -> list[dict]:
 def burst(port: int, path: str, tag: str, numbers: list[int]) -> tuple[list[dict], float]:
     chunks = [numbers[i::CLIENT_PROCESSES] for i in range(CLIENT_PROCESSES)]
     started = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(CLIENT_PROCESSES) as pool:
+    # The client processes end as the pool stops them, without the bench's own SIGTERM handler.
+    reset = (signal.signal, (signal.SIGTERM, signal.SIG_DFL))
+    with multiprocessing.get_context("fork").Pool(CLIENT_PROCESSES, *reset) as pool:
         parts = pool.map(_client_process, [(port, path, c, tag, Browser.servers) for c in chunks])
     return [result for part in parts for result in part], time.perf_counter() - started
 
@@ -825,9 +831,9 @@ def main() -> int:
         def pg_pids() -> set[int]:
             query = (
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"
+                "AND application_name <> %s"
             )
-            return {pid for (pid,) in sql(database_url, query)}
+            return {pid for (pid,) in sql(database_url, query, [BENCH_APPLICATION])}
 
         peak = {"connections": 0}
         sampling = threading.Event()
