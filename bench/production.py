@@ -175,14 +175,17 @@ def site_config(app_port: int, port: int, folder: Path) -> str:
 
 
 @contextlib.contextmanager
-def nginx(app_port: int) -> Iterator[int]:
-    """nginx in front of the app on app_port; yields nginx's port."""
+def nginx(app_port: int, config=site_config) -> Iterator[int]:
+    """nginx in front of the app on app_port; yields nginx's port.
+
+    `config(app_port, port, folder)` writes the site (bench/cluster.py passes one with two servers).
+    """
     binary = nginx_binary()
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="memorial-nginx-"))
     # As root, nginx's workers run as nobody and must be able to write their temporary files.
     folder.chmod(0o777)
-    (folder / "memorial.conf").write_text(site_config(app_port, port, folder))
+    (folder / "memorial.conf").write_text(config(app_port, port, folder))
     temp_paths = (
         "\n".join(
             f"    {kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi")
