@@ -16,6 +16,14 @@ MODERATOR_PERMISSIONS = {
     "candle": ["view", "change"],
     "blockedterm": ["view", "add", "change", "delete"],
     "moderationdecision": ["view"],
+    # What families decide, to look at when someone asks for help (tributes/admin/sharing.py,
+    # tributes/admin/remembering.py): never changed from the admin.
+    "invitation": ["view"],
+    "guest": ["view"],
+    "sharelink": ["view"],
+    "familysettings": ["view"],
+    "rememberingday": ["view"],
+    "service": ["view"],
 }
 
 
