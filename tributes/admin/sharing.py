@@ -97,7 +97,8 @@ class GuestAdmin(SiteModeratorsLookAdmin):
     search_fields = ["user__email", "user__username", "memorial__name", "memorial__slug"]
     list_select_related = ["user", "memorial"]
     date_hierarchy = "added_at"
-    fields = ["memorial", "user", "added_at"]
+    fields = ["memorial", "user", "user_email", "added_at"]
+    readonly_fields = ["user_email"]
 
     @admin.display(description=_("email"), ordering="user__email")
     def user_email(self, guest: Guest) -> str:
