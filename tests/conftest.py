@@ -98,12 +98,27 @@ def memorial_b():
 
 
 @pytest.fixture
-def family(owner, memorial_a, client):
-    """The owner of memorial A, signed in, with the family moderators' admin access."""
-    from tributes.moderation import family_access
+def scoped_staff(owner, memorial_a, client):
+    """A staff account outside the Moderators group that owns memorial A, given the admin's
+    moderation rights by hand: the admin scopes it to A. (Families are never made staff; they
+    moderate from their own queue, /family/<slug>/queue/.)"""
+    from django.contrib.auth.models import Permission
 
-    family_access.refresh_family_moderator_access([owner])
-    owner.refresh_from_db()
+    owner.is_staff = True
+    owner.save(update_fields=["is_staff"])
+    owner.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="tributes",
+            codename__in=[
+                "view_tribute",
+                "change_tribute",
+                "view_comment",
+                "change_comment",
+                "view_memorial",
+                "view_moderationdecision",
+            ],
+        )
+    )
     client.force_login(owner)
     return owner
 

@@ -7,7 +7,12 @@ from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory
+from tests.support.factories import (
+    CandleEventFactory,
+    CommentFactory,
+    MemorialFactory,
+    TributeFactory,
+)
 from tests.support.posting import (
     post_comment,
     post_directly,
@@ -231,3 +236,118 @@ def test_every_attempt_at_one_email_carries_the_same_message_id(settings, memori
     [message] = mail.outbox
     expected = emails.message_id("outbox", email.pk, email.created_at)
     assert message.message()["Message-ID"] == expected
+
+
+# The families' emails: each is written to the outbox in the request (or the daily run) that
+# causes it, so a mail server that is down answers nothing with a 500 and loses nothing.
+
+FAMILY_DAY = dt.datetime(2027, 3, 6, 8, 0, tzinfo=dt.UTC)
+
+
+def _invite_a_co_owner(client, memorial, owner):
+    client.force_login(owner)
+    url = reverse("family:invite_owner", kwargs={"slug": memorial.slug})
+    return (
+        client.post(url, {"owner-email": "gran@example.org"}),
+        "gran@example.org",
+        "/family/invitation/",
+    )
+
+
+def _signup_for_an_event(memorial):
+    from tributes.models import ReminderSignup
+
+    event = CandleEventFactory(
+        memorial=memorial, local_date=dt.date(2027, 3, 20), time_zone=memorial.time_zone
+    )
+    ReminderSignup.objects.create(
+        event=event,
+        email="friend@example.org",
+        time_zone="Europe/London",
+        confirm_token_hash="friend",
+        confirmed_at=FAMILY_DAY,
+    )
+    return event
+
+
+def _move_a_candle_time(client, memorial, owner):
+    event = _signup_for_an_event(memorial)
+    client.force_login(owner)
+    url = reverse("family:edit_event", kwargs={"slug": memorial.slug, "pk": event.pk})
+    payload = {
+        "title": event.title,
+        "local_date": "2027-03-21",
+        "local_time": "20:00",
+        "duration": "3600",
+        "message": "",
+    }
+    return client.post(url, payload), "friend@example.org", "moved"
+
+
+def _cancel_a_candle_time(client, memorial, owner):
+    event = _signup_for_an_event(memorial)
+    client.force_login(owner)
+    url = reverse("family:cancel_event", kwargs={"slug": memorial.slug, "pk": event.pk})
+    return client.post(url), "friend@example.org", "cancelled"
+
+
+def _remembering_day(client, memorial, owner):
+    from tributes.families.remembering import send_daily
+    from tributes.models import RememberingDay
+
+    memorial.born_on = dt.date(2024, 3, 9)
+    memorial.save()
+    RememberingDay.objects.create(memorial=memorial, user=owner, kind="birthday", days_before=3)
+    assert send_daily() == 1
+    return None, owner.email, "9 March"
+
+
+def _daily_digest(client, memorial, owner):
+    from tributes.families.remembering import send_daily
+    from tributes.models import FamilySettings, Notify
+
+    memorial.family_moderates = True
+    memorial.save()
+    FamilySettings.objects.create(user=owner, notify=Notify.DIGEST)
+    TributeFactory(memorial=memorial, status=Status.PENDING)
+    assert send_daily() == 1
+    return None, owner.email, "1 item for Teddy Ashby"
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        _invite_a_co_owner,
+        _move_a_candle_time,
+        _cancel_a_candle_time,
+        _remembering_day,
+        _daily_digest,
+    ],
+    ids=["invitation", "event moved", "event cancelled", "remembering day", "digest"],
+)
+def test_a_family_email_waits_in_the_outbox_while_the_mail_server_is_down(
+    client, memorial, owner, settings, cause
+):
+    from tests.support.mail_backends import FirstAttemptFails
+
+    FirstAttemptFails.attempts = 0
+    settings.MAILERS = {"default": {"BACKEND": "tests.support.mail_backends.FirstAttemptFails"}}
+    with time_machine.travel(FAMILY_DAY, tick=False):
+        response, to, words = cause(client, memorial, owner)
+        if response is not None:
+            assert response.status_code == 302
+        # Nothing was sent inside the request or the daily run: it waits for the worker.
+        assert FirstAttemptFails.attempts == 0
+        [email] = OutgoingEmail.objects.all()
+        assert email.to == to and email.sent_at is None
+        assert run_due_tasks() == 1  # the server drops the first attempt
+        assert mail.outbox == []
+    email.refresh_from_db()
+    assert email.sent_at is None and email.attempts == 1
+    with time_machine.travel(FAMILY_DAY + emails.RETRY_DELAYS[0], tick=False):
+        run_due_tasks()
+    [message] = mail.outbox
+    assert message.to == [to]
+    assert words in message.body
+    email.refresh_from_db()
+    assert email.sent_at is not None

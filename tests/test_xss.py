@@ -33,7 +33,7 @@ from tests.support.factories import (
 )
 from tests.support.xss_vectors import XSS_VECTORS
 from tributes.candles.reminders import unsubscribe_token
-from tributes.models import Photo, ReminderSignup
+from tributes.models import Guest, Invitation, Photo, ReminderSignup, Service
 from tributes.security import tokens
 
 pytestmark = pytest.mark.django_db
@@ -46,9 +46,41 @@ def admin(name: str, *args) -> str:
     return reverse(f"admin:tributes_{name}", args=args)
 
 
+# The family who owns the memorials below: its pages (/family/...) are opened signed in as it.
+FAMILY_USERNAME = "xss-family"
+# Every family page about one memorial that shows its words (the ZIP download aside).
+FAMILY_PAGES = [
+    "memorial",
+    "edit",
+    "people",
+    "queue",
+    "candle_times",
+    "service",
+    "remembering",
+    "delete",
+]
+
+
+def family_owner():
+    return UserFactory(username=FAMILY_USERNAME)
+
+
+def family_pages(memorial, names=FAMILY_PAGES) -> list[str]:
+    return [reverse(f"family:{name}", kwargs={"slug": memorial.slug}) for name in names]
+
+
 def memorials_with(field: str, values: list[str]) -> list[str]:
-    memorials = [MemorialFactory(**{field: value}) for value in values]
+    # Half read by the family first: the family's queue page differs for those.
+    memorials = [
+        MemorialFactory(owners=[family_owner()], family_moderates=n % 2 == 0, **{field: value})
+        for n, value in enumerate(values)
+    ]
     urls = [memorial.get_absolute_url() for memorial in memorials]
+    # The name is on every family page; the story only in the form that changes it.
+    shown_on = {"name": FAMILY_PAGES, "age_note": ["memorial", "edit"]}.get(field, ["edit"])
+    urls += [url for memorial in memorials for url in family_pages(memorial, shown_on)]
+    if field in {"name", "age_note"}:
+        urls.append(reverse("family:dashboard"))
     # The keepsake shows every memorial field; the QR card its name and dates.
     urls += [reverse("tributes:memorial_keepsake", args=[m.slug]) for m in memorials]
     if field in {"name", "age_note"}:
@@ -61,9 +93,14 @@ def memorials_with(field: str, values: list[str]) -> list[str]:
 
 
 def events_with(field: str, values: list[str]) -> list[str]:
-    memorial = MemorialFactory()
+    memorial = MemorialFactory(owners=[family_owner()])
     events = [CandleEventFactory(memorial=memorial, **{field: value}) for value in values]
     urls = [event.get_absolute_url() for event in events]
+    # The family's own pages: its candle times, and changing or cancelling each.
+    urls += family_pages(memorial, ["candle_times", "memorial"])
+    for event in events:
+        for name in ("edit_event", "cancel_event"):
+            urls.append(reverse(f"family:{name}", kwargs={"slug": memorial.slug, "pk": event.pk}))
     if field == "title":
         for value in values:
             wave = WaveOfLightFactory(
@@ -202,6 +239,77 @@ def photos_with(values: list[str]) -> list[str]:
     return urls
 
 
+def charities_with(field: str, values: list[str]) -> list[str]:
+    """A charity's name, or its donation page's address (only https:// addresses are kept, so a
+    hostile address is one that starts so and then tries to break out of the link)."""
+    urls = []
+    for value in values:
+        charity = {"charity_name": "A charity", "charity_url": "https://charity.example/give"}
+        charity[field] = value if field == "charity_name" else f"https://charity.example/?{value}"
+        memorial = MemorialFactory(owners=[family_owner()], **charity)
+        urls += [memorial.get_absolute_url(), *family_pages(memorial, ["edit"])]
+    return urls
+
+
+def new_service(value: str, field: str, memorial=None) -> Service:
+    words = {"title": "The funeral", "place": "St Mary's, Church Lane", "note": "", field: value}
+    return Service.objects.create(
+        memorial=memorial or MemorialFactory(owners=[family_owner()]),
+        local_date=timezone.localdate() + dt.timedelta(days=5),
+        local_time=dt.time(11, 0),
+        **words,
+    )
+
+
+def services_with(field: str, values: list[str]) -> list[str]:
+    urls = [admin("service_changelist")]
+    for value in values:
+        service = new_service(value, field)
+        urls += [
+            service.memorial.get_absolute_url(),
+            *family_pages(service.memorial, ["memorial", "service"]),
+            admin("service_change", service.pk),
+        ]
+    return urls
+
+
+def new_invitation(value: str, memorial=None) -> Invitation:
+    memorial = memorial or MemorialFactory(owners=[family_owner()])
+    return Invitation.objects.create(
+        memorial=memorial,
+        email=value,
+        token_hash=tokens.hash_token(tokens.new_submission_key()),
+        invited_by=family_owner(),
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+
+
+def invitations_with(field: str, values: list[str]) -> list[str]:
+    memorial = MemorialFactory(owners=[family_owner()])
+    for value in values:
+        new_invitation(value, memorial)
+    return [*family_pages(memorial, ["people"]), admin("invitation_changelist")]
+
+
+def new_guest(value: str) -> Guest:
+    return Guest.objects.create(memorial=MemorialFactory(), user=UserFactory(email=value))
+
+
+def people_with(field: str, values: list[str]) -> list[str]:
+    """Guests (field "guest") or co-owners ("owner"), each shown by their address."""
+    memorial = MemorialFactory(owners=[family_owner()])
+    for value in values:
+        person = UserFactory(email=value)
+        if field == "owner":
+            memorial.owners.add(person)
+        else:
+            Guest.objects.create(memorial=memorial, user=person)
+    urls = family_pages(memorial, ["people"])
+    if field == "guest":
+        urls.append(admin("guest_changelist"))
+    return urls
+
+
 def change_form(factory, field: str, name: str):
     def url(value: str) -> str:
         return admin(f"{name}_change", factory(**{field: value}).pk)
@@ -214,8 +322,8 @@ class TextField:
     name: str
     # Stores each value in a new object; returns every URL showing them (a batch of CHUNK).
     place: Callable[[list[str]], list[str]]
-    # Stores one value; returns the URL of the admin form that edits it.
-    edit: Callable[[str], str]
+    # Stores one value; returns the URL of the admin form that edits it (None: no such form).
+    edit: Callable[[str], str] | None
 
 
 def field(name: str, place, factory, admin_name: str) -> TextField:
@@ -231,6 +339,41 @@ XSS_FIELDS = [
     field("memorial.name", memorials_with, MemorialFactory, "memorial"),
     field("memorial.story", memorials_with, MemorialFactory, "memorial"),
     field("memorial.age_note", memorials_with, MemorialFactory, "memorial"),
+    field("memorial.charity_name", charities_with, MemorialFactory, "memorial"),
+    # Django's admin shows an address it finds valid as a link above the box, so the shape of
+    # its form depends on the address itself (spaces or not): the visitor's page and the
+    # family's form check it.
+    TextField("memorial.charity_url", lambda values: charities_with("charity_url", values), None),
+    TextField(
+        "service.title",
+        lambda values: services_with("title", values),
+        lambda value: admin("service_change", new_service(value, "title").pk),
+    ),
+    TextField(
+        "service.place",
+        lambda values: services_with("place", values),
+        lambda value: admin("service_change", new_service(value, "place").pk),
+    ),
+    TextField(
+        "service.note",
+        lambda values: services_with("note", values),
+        lambda value: admin("service_change", new_service(value, "note").pk),
+    ),
+    TextField(
+        "invitation.email",
+        lambda values: invitations_with("email", values),
+        lambda value: admin("invitation_change", new_invitation(value).pk),
+    ),
+    TextField(
+        "guest.email",
+        lambda values: people_with("guest", values),
+        lambda value: admin("guest_change", new_guest(value).pk),
+    ),
+    TextField(
+        "co_owner.email",
+        lambda values: people_with("owner", values),
+        lambda value: admin("guest_change", new_guest(value).pk),
+    ),
     field("event.title", events_with, CandleEventFactory, "candleevent"),
     field("event.message", events_with, CandleEventFactory, "candleevent"),
     field("tribute.author_name", tributes_with, TributeFactory, "tribute"),
@@ -313,8 +456,12 @@ class PageShape(HTMLParser):
         self.texts.append(data)
 
 
-def render(url: str, visitor: Client, moderator: Client) -> PageShape:
-    client = moderator if url.startswith(reverse("admin:index")) else visitor
+def render(url: str, visitor: Client, moderator: Client, family: Client) -> PageShape:
+    client = visitor
+    if url.startswith(reverse("admin:index")):
+        client = moderator
+    elif url.startswith(reverse("family:dashboard")):
+        client = family
     response = client.get(url)
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     if response["Content-Type"].startswith("application/json"):
@@ -343,11 +490,11 @@ def json_shape(response) -> PageShape:
     return shape
 
 
-def shapes_for(place, values, visitor, moderator) -> list[PageShape]:
+def shapes_for(place, values, visitor, moderator, family) -> list[PageShape]:
     """Store `values` with `place`, render every page returned, then roll the database back."""
     with transaction.atomic():
         urls = place(values)
-        pages = [render(url, visitor, moderator) for url in urls]
+        pages = [render(url, visitor, moderator, family) for url in urls]
         transaction.set_rollback(True)
     return pages
 
@@ -356,7 +503,9 @@ def shapes_for(place, values, visitor, moderator) -> list[PageShape]:
 def clients(db, visitor):
     moderator = Client()
     moderator.force_login(UserFactory(username="xss-moderator", is_staff=True, is_superuser=True))
-    return visitor, moderator
+    family = Client()
+    family.force_login(family_owner())
+    return visitor, moderator, family
 
 
 def assert_escaped(pages, plain_pages, values, where):
@@ -382,7 +531,9 @@ def test_every_vector_is_shown_as_text_and_changes_no_page_structure(field, clie
         assert_escaped(pages, plain_pages, vectors, f"{field.name} with {vectors}")
 
 
-@pytest.mark.parametrize("field", XSS_FIELDS, ids=lambda field: field.name)
+@pytest.mark.parametrize(
+    "field", [field for field in XSS_FIELDS if field.edit], ids=lambda field: field.name
+)
 def test_admin_forms_keep_every_context_breaking_vector_inside_its_box(field, clients):
     plain_pages = shapes_for(lambda values: [field.edit(values[0])], [PLAIN], *clients)
     for vector in CONTEXT_BREAKERS:
@@ -531,3 +682,75 @@ def test_words_kept_on_a_form_shown_again_with_an_error_come_back_as_text(form, 
     plain_pages = pages([PLAIN])
     for vector in XSS_VECTORS:
         assert_escaped(pages([vector]), plain_pages, [vector], f"{form.name} with {vector!r}")
+
+
+def family_email_pages(value: str) -> list[PageShape]:
+    """The HTML part of every email about a family's memorial, with `value` in every word the
+    family wrote (name, candle time, their own address), rolled back afterwards."""
+    from tributes import emails
+    from tributes.models import OutgoingEmail, RememberingDay
+    from tributes.moderation.notices import Waiting
+
+    with transaction.atomic():
+        owner = UserFactory(username="xss-email-owner", email=value)
+        memorial = MemorialFactory(name=value, owners=[owner], family_moderates=True)
+        invitation = new_invitation("gran@example.org", memorial)
+        invitation.invited_by = owner
+        emails.send_invitation(invitation, "a-token")
+        event = CandleEventFactory(memorial=memorial, title=value, message=value)
+        signup = new_reminder("friend@example.org")
+        signup.event = event
+        signup.save()
+        for cancelled in (False, True):
+            emails.send_event_changed(signup, cancelled=cancelled, unsubscribe_token="a-token")
+        day = RememberingDay.objects.create(memorial=memorial, user=owner, kind="birthday")
+        emails.send_remembering_day(day, on=dt.date(2027, 3, 9))
+        emails.send_moderation_digest(owner, [(memorial, 2)])
+        emails.send_moderation_notice(memorial, Waiting(pending=1, unreviewed=0), ["m@e.org"])
+        pages = [PageShape(email.html) for email in OutgoingEmail.objects.order_by("pk")]
+        transaction.set_rollback(True)
+    assert len(pages) == 6
+    return pages
+
+
+def test_every_family_email_shows_the_familys_words_as_text(db):
+    plain_pages = family_email_pages(PLAIN)
+    for vector in XSS_VECTORS:
+        assert_escaped(family_email_pages(vector), plain_pages, [vector], f"emails with {vector!r}")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "http://charity.example/give",
+    ],
+)
+def test_a_charity_link_that_is_not_https_is_refused(client, address):
+    from django.db import IntegrityError
+
+    owner = family_owner()
+    memorial = MemorialFactory(owners=[owner], charity_url="https://charity.example/give")
+    client.force_login(owner)
+    response = client.post(
+        reverse("family:edit", kwargs={"slug": memorial.slug}),
+        {
+            "name": memorial.name,
+            "visibility": memorial.visibility,
+            "first_reader": "site",
+            "time_zone": "Europe/London",
+            "charity_name": "A charity",
+            "charity_url": address,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("charity_url"), response.context["form"].errors
+    memorial.refresh_from_db()
+    assert memorial.charity_url == "https://charity.example/give"
+    # Nor can anything else store one: the database refuses it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MemorialFactory(charity_url=address)

@@ -5,7 +5,8 @@ ever sent inside a web request: each message is written to the outbox (OutgoingE
 same transaction as what it tells of, and the `deliver` task sends it from the worker, trying
 again when the mail server fails, and records it sent only once the server accepted it.
 Reminders are sent by their own task (tributes/candles/reminders.py) with the same claim and
-retries. No email ever carries words a moderator has not approved, except to their own author.
+retries; every other message, invitations, moved or cancelled candle times, remembering days and
+digests included, goes through the outbox. No email ever carries words a moderator has not approved, except to their own author.
 """
 
 from __future__ import annotations
@@ -233,7 +234,12 @@ def send_reminder_confirmation(
 
 
 def send_reminder(signup: ReminderSignup, *, unsubscribe_token: str) -> None:
-    """The reminder itself, sent now by its task. Raises when the server fails."""
+    """The reminder itself, sent now by its task. Raises when the server fails.
+
+    The only email that does not go through the outbox: its task (`send_reminder` in
+    tributes/candles/reminders.py) already claims the sign-up with a conditional UPDATE, retries
+    and records it sent only once the server took it, as `deliver` does for the outbox.
+    """
     context, headers = _reminder_context(signup, unsubscribe_token)
     headers["Message-ID"] = message_id("reminder", signup.pk, signup.remind_at)
     _message(*_render("reminder", context), to=signup.email, headers=headers).send()
@@ -247,7 +253,7 @@ def send_invitation(invitation: Invitation, token: str) -> None:
         "invited_by": (inviter.email if inviter else "") or settings.SITE_NAME,
         "invitation_url": absolute(reverse("family:invitation", kwargs={"token": token})),
     }
-    _message(*_render("invitation", context), to=invitation.email).send()
+    _queue("invitation", context, to=invitation.email)
 
 
 def send_event_changed(signup: ReminderSignup, *, cancelled: bool, unsubscribe_token: str) -> None:
@@ -259,7 +265,7 @@ def send_event_changed(signup: ReminderSignup, *, cancelled: bool, unsubscribe_t
     if cancelled:
         # The sign-up goes with the event: no unsubscribe link to offer.
         headers = {}
-    _message(*_render("event_changed", context), to=signup.email, headers=headers).send()
+    _queue("event_changed", context, to=signup.email, headers=headers)
 
 
 def send_remembering_day(day: RememberingDay, *, on) -> None:
@@ -272,7 +278,7 @@ def send_remembering_day(day: RememberingDay, *, on) -> None:
         "candle_times_url": absolute(reverse("family:candle_times", kwargs={"slug": slug})),
         "remembering_url": absolute(reverse("family:remembering", kwargs={"slug": slug})),
     }
-    _message(*_render("remembering_day", context), to=day.user.email).send()
+    _queue("remembering_day", context, to=day.user.email)
 
 
 def send_moderation_digest(user, waiting: list[tuple[Memorial, int]]) -> None:
@@ -284,7 +290,7 @@ def send_moderation_digest(user, waiting: list[tuple[Memorial, int]]) -> None:
         ],
         "settings_url": absolute(reverse("family:settings")),
     }
-    _message(*_render("moderation_digest", context), to=user.email).send()
+    _queue("moderation_digest", context, to=user.email)
 
 
 def home_url() -> str:

@@ -1,11 +1,11 @@
 """The Moderators group: staff who screen what visitors write on every memorial.
 
-The Family moderators group: owners of a memorial where the family moderates; the admin scopes
-them to their own memorials (tributes/access.py, applied by tributes/admin/scoping.py).
+The admin is theirs alone. Families moderate on their own pages (/family/<slug>/queue/) and are
+never made staff; the migration `family_owners_are_not_staff` took back the staff status that the former "Family moderators"
+group once gave them.
 """
 
 MODERATORS_GROUP = "Moderators"
-FAMILY_MODERATORS_GROUP = "Family moderators"
 
 MODERATOR_PERMISSIONS = {
     "tribute": ["view", "change"],
@@ -16,13 +16,14 @@ MODERATOR_PERMISSIONS = {
     "candle": ["view", "change"],
     "blockedterm": ["view", "add", "change", "delete"],
     "moderationdecision": ["view"],
-}
-
-FAMILY_MODERATOR_PERMISSIONS = {
-    "tribute": ["view", "change"],
-    "comment": ["view", "change"],
-    "memorial": ["view"],
-    "moderationdecision": ["view"],
+    # What families decide, to look at when someone asks for help (tributes/admin/sharing.py,
+    # tributes/admin/remembering.py): never changed from the admin.
+    "invitation": ["view"],
+    "guest": ["view"],
+    "sharelink": ["view"],
+    "familysettings": ["view"],
+    "rememberingday": ["view"],
+    "service": ["view"],
 }
 
 
@@ -50,6 +51,3 @@ def sync_after_migrate(sender, **kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
 
     sync_moderators_group(Group, Permission)
-    sync_moderators_group(
-        Group, Permission, name=FAMILY_MODERATORS_GROUP, permissions=FAMILY_MODERATOR_PERMISSIONS
-    )

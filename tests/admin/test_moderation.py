@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory, UserFactory
+from tests.support.factories import CommentFactory, TributeFactory, UserFactory
 from tests.support.records import refreshed
 from tributes.models import Decision, ModerationDecision, RejectionReason, Status
 from tributes.moderation import decisions
@@ -165,10 +165,13 @@ def test_the_queue_does_not_grow_queries_with_rows(client, moderator, django_ass
         client.get(COMMENTS)
 
 
-# A family that moderates its own memorial (A) and never anything of another (B).
+# A staff account outside the Moderators group works only on what it owns (A), never on another
+# memorial (B). Families themselves are never staff: they moderate from their own queue.
 
 
-def test_a_family_sees_only_its_own_memorials_in_the_queue(client, family, memorial_a, memorial_b):
+def test_a_scoped_staff_member_sees_only_its_own_memorials_in_the_queue(
+    client, scoped_staff, memorial_a, memorial_b
+):
     TributeFactory(memorial=memorial_a, status=Status.PENDING, author_name="For Alpha")
     TributeFactory(memorial=memorial_b, status=Status.PENDING, author_name="For Bravo")
     page = client.get(TRIBUTES + "?queue=all").text
@@ -177,7 +180,9 @@ def test_a_family_sees_only_its_own_memorials_in_the_queue(client, family, memor
     assert "Memorial Bravo" not in page  # not even in the memorial filter's choices
 
 
-def test_a_family_sees_only_its_own_comments(client, family, memorial_a, memorial_b):
+def test_a_scoped_staff_member_sees_only_its_own_comments(
+    client, scoped_staff, memorial_a, memorial_b
+):
     CommentFactory(tribute=TributeFactory(memorial=memorial_a), body="Comment for Alpha")
     CommentFactory(tribute=TributeFactory(memorial=memorial_b), body="Comment for Bravo")
     page = client.get(COMMENTS + "?queue=all").text
@@ -186,7 +191,9 @@ def test_a_family_sees_only_its_own_comments(client, family, memorial_a, memoria
     assert "Memorial Bravo" not in page
 
 
-def test_a_family_cannot_open_or_decide_another_memorials_tribute(client, family, memorial_b):
+def test_a_scoped_staff_member_cannot_open_or_decide_another_memorials_tribute(
+    client, scoped_staff, memorial_b
+):
     other = TributeFactory(memorial=memorial_b, status=Status.PENDING)
     response = client.get(tribute_change(other))
     assert response.status_code == 302
@@ -195,7 +202,9 @@ def test_a_family_cannot_open_or_decide_another_memorials_tribute(client, family
     assert refreshed(other)[0].status == Status.PENDING
 
 
-def test_a_family_cannot_open_or_decide_another_memorials_comment(client, family, memorial_b):
+def test_a_scoped_staff_member_cannot_open_or_decide_another_memorials_comment(
+    client, scoped_staff, memorial_b
+):
     other = CommentFactory(tribute=TributeFactory(memorial=memorial_b), status=Status.PENDING)
     url = reverse("admin:tributes_comment_change", args=[other.pk])
     assert client.get(url).url == reverse("admin:index")
@@ -203,8 +212,8 @@ def test_a_family_cannot_open_or_decide_another_memorials_comment(client, family
     assert refreshed(other)[0].status == Status.PENDING
 
 
-def test_a_familys_bulk_action_never_reaches_another_memorial(
-    client, family, memorial_a, memorial_b
+def test_a_scoped_staff_members_bulk_action_never_reaches_another_memorial(
+    client, scoped_staff, memorial_a, memorial_b
 ):
     theirs = TributeFactory(memorial=memorial_a, status=Status.PENDING)
     other = TributeFactory(memorial=memorial_b, status=Status.PENDING)
@@ -216,16 +225,16 @@ def test_a_familys_bulk_action_never_reaches_another_memorial(
     assert refreshed(other_comment)[0].status == Status.APPROVED
 
 
-def test_a_family_can_approve_on_its_own_memorial(client, family, memorial_a):
+def test_a_scoped_staff_member_can_approve_on_its_own_memorial(client, scoped_staff, memorial_a):
     tribute = TributeFactory(memorial=memorial_a, status=Status.PENDING)
     client.post(tribute_change(tribute), {"_decision": "approve"})
     tribute.refresh_from_db()
     assert tribute.status == Status.APPROVED
-    assert tribute.moderated_by == family
+    assert tribute.moderated_by == scoped_staff
 
 
-def test_a_familys_raw_id_lookups_and_audit_trail_stay_on_its_memorials(
-    client, family, memorial_a, memorial_b
+def test_a_scoped_staff_members_raw_id_lookups_and_audit_trail_stay_on_its_memorials(
+    client, scoped_staff, memorial_a, memorial_b
 ):
     memorials_popup = reverse("admin:tributes_memorial_changelist") + "?_popup=1&_to_field=id"
     page = client.get(memorials_popup).text
@@ -239,7 +248,9 @@ def test_a_familys_raw_id_lookups_and_audit_trail_stay_on_its_memorials(
     assert "Memorial Bravo" not in audit
 
 
-def test_a_family_never_sees_visitors_email_addresses(client, family, memorial_a):
+def test_a_scoped_staff_member_never_sees_visitors_email_addresses(
+    client, scoped_staff, memorial_a
+):
     tribute = TributeFactory(
         memorial=memorial_a, status=Status.PENDING, author_email="private@example.org"
     )
@@ -248,15 +259,17 @@ def test_a_family_never_sees_visitors_email_addresses(client, family, memorial_a
     assert tribute.author_name not in found
 
 
-def test_a_family_that_stops_moderating_loses_its_queue(client, family, memorial_a):
+def test_a_scoped_staff_member_that_stops_moderating_loses_its_queue(
+    client, scoped_staff, memorial_a
+):
     TributeFactory(memorial=memorial_a, status=Status.PENDING, author_name="Now screened")
     memorial_a.family_moderates = False
     memorial_a.save()
     assert "Now screened" not in client.get(TRIBUTES).text
 
 
-def test_the_family_moderators_index_counts_only_their_memorials(
-    client, family, memorial_a, memorial_b
+def test_a_scoped_staff_members_index_counts_only_their_memorials(
+    client, scoped_staff, memorial_a, memorial_b
 ):
     TributeFactory(memorial=memorial_a, status=Status.PENDING)
     TributeFactory.create_batch(3, memorial=memorial_b, status=Status.PENDING)
@@ -265,52 +278,40 @@ def test_the_family_moderators_index_counts_only_their_memorials(
     assert "3 to read" not in page
 
 
-def test_saving_a_memorial_in_the_admin_gives_its_owners_family_access(client):
-    admin_user = UserFactory(is_staff=True, is_superuser=True)
-    parent = UserFactory(username="parent")
-    memorial = MemorialFactory(owners=[parent])
-    client.force_login(admin_user)
-    url = reverse("admin:tributes_memorial_change", args=[memorial.pk])
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if value is not None and name not in {"owners", "cover_photo"}
+def test_the_migration_takes_back_staff_status_given_only_for_family_moderation():
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("tributes.migrations.0015_family_owners_are_not_staff")
+    family_group = Group.objects.create(name="Family moderators")
+    only_family = UserFactory(username="only-family", is_staff=True)
+    site_moderator = UserFactory(username="also-moderator", is_staff=True)
+    site_moderator.groups.add(Group.objects.get(name="Moderators"))
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    own_rights = UserFactory(username="own-rights", is_staff=True)
+    own_rights.user_permissions.add(Permission.objects.get(codename="add_candleevent"))
+    for user in (only_family, site_moderator, root, own_rights):
+        user.groups.add(family_group)
+    untouched = UserFactory(username="other-staff", is_staff=True)
+
+    migration.take_back_family_staff_access(apps, None)
+
+    staff = {u.username: u.is_staff for u in type(root).objects.all()}
+    assert staff == {
+        "only-family": False,
+        "also-moderator": True,
+        "root": True,
+        "own-rights": True,
+        "other-staff": True,
     }
-    data.update(
-        {
-            "family_moderates": "on",
-            "owners": [parent.pk],
-            "born_on": "2026-03-09",
-            "died_on": "2026-03-09",
-            "_save": "Save",
-        }
-    )
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    parent.refresh_from_db()
-    assert parent.is_staff
-    assert parent.groups.filter(name="Family moderators").exists()
+    assert not Group.objects.filter(name="Family moderators").exists()
+    assert list(site_moderator.groups.values_list("name", flat=True)) == ["Moderators"]
+    assert untouched.groups.count() == 0
 
 
-def test_the_family_moderators_group_may_read_and_decide_but_never_delete():
+def test_there_is_no_family_moderators_group_after_migrating():
     from django.contrib.auth.models import Group
 
-    group = Group.objects.get(name="Family moderators")
-    assert set(group.permissions.values_list("codename", flat=True)) == {
-        "view_tribute",
-        "change_tribute",
-        "view_comment",
-        "change_comment",
-        "view_memorial",
-        "view_moderationdecision",
-    }
-
-
-def test_the_links_in_the_moderation_email_open_the_familys_queue(client, family, memorial_a):
-    tribute = TributeFactory(memorial=memorial_a, status=Status.PENDING, author_name="Waiting A")
-    CommentFactory(tribute=tribute, status=Status.PENDING, author_name="Comment waiting A")
-    tributes = client.get(f"{TRIBUTES}?memorial__id__exact={memorial_a.pk}")
-    comments = client.get(f"{COMMENTS}?tribute__memorial__id__exact={memorial_a.pk}")
-    assert "Waiting A" in tributes.text
-    assert "Comment waiting A" in comments.text
+    assert not Group.objects.filter(name="Family moderators").exists()

@@ -162,7 +162,7 @@ def test_the_words_are_shown_as_text_never_as_html(client, moderator, memorial):
     assert "&lt;b&gt;bold&lt;/b&gt;" in html
 
 
-def test_a_family_moderator_sees_only_their_own_memorials_items(client, family, waiting):
+def test_a_scoped_staff_member_sees_only_their_own_memorials_items(client, scoped_staff, waiting):
     html = client.get(QUEUE).content.decode()
 
     assert "Tribute writer A" in html and "Comment writer A" in html
@@ -170,7 +170,7 @@ def test_a_family_moderator_sees_only_their_own_memorials_items(client, family, 
     assert "Memorial Bravo" not in html
 
 
-def test_a_forged_post_for_another_memorial_changes_nothing(client, family, waiting):
+def test_a_forged_post_for_another_memorial_changes_nothing(client, scoped_staff, waiting):
     others = [waiting["tribute_b"], waiting["comment_b"]]
 
     for decision, extra in [("approve", {}), ("reject", {"reason": "abusive"}), ("spam", {})]:
@@ -182,7 +182,9 @@ def test_a_forged_post_for_another_memorial_changes_nothing(client, family, wait
     assert not ModerationDecision.objects.exists()
 
 
-def test_a_forged_post_mixing_own_and_other_items_changes_only_the_own(client, family, waiting):
+def test_a_forged_post_mixing_own_and_other_items_changes_only_the_own(
+    client, scoped_staff, waiting
+):
     mine, theirs = waiting["tribute_a"], waiting["tribute_b"]
 
     decide(client, [mine, theirs], "approve")
@@ -354,8 +356,8 @@ def test_the_queue_makes_the_same_queries_whatever_its_length(
 
 
 @pytest.mark.parametrize("count", [3, 60])
-def test_a_family_moderators_queue_makes_the_same_queries_whatever_its_length(
-    client, family, memorial_a, count, django_assert_num_queries
+def test_a_scoped_staff_members_queue_makes_the_same_queries_whatever_its_length(
+    client, scoped_staff, memorial_a, count, django_assert_num_queries
 ):
     _fill(memorial_a, count)
 
@@ -387,8 +389,8 @@ def test_the_queue_can_show_one_memorial_only(client, moderator, waiting, memori
     assert "Show every memorial" in html
 
 
-def test_a_family_moderator_cannot_reach_another_memorial_through_the_filter(
-    client, family, waiting, memorial_b
+def test_a_scoped_staff_member_cannot_reach_another_memorial_through_the_filter(
+    client, scoped_staff, waiting, memorial_b
 ):
     html = client.get(QUEUE, {"memorial": memorial_b.pk}).content.decode()
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.support.factories import CandleEventFactory, MemorialFactory
+from tests.support.posting import run_due_tasks
 from tributes.models import CandleEvent, ReminderSignup, Service
 
-# Emails leave after commit: these tests commit, as the site does.
+# These tests commit, as the site does; the worker (run_due_tasks) sends what was queued.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -76,6 +77,7 @@ def test_moving_a_candle_time_tells_everyone_who_asked_for_a_reminder(signed_in,
     )
     event.refresh_from_db()
     assert event.local_date == new_date
+    run_due_tasks()
     [message] = mail.outbox
     assert message.to == ["friend@example.org"]
     assert "moved" in message.body
@@ -98,6 +100,7 @@ def test_cancelling_a_candle_time_tells_everyone_and_deletes_it(signed_in, memor
     assert "1 person asked for a reminder" in signed_in.get(url).text
     signed_in.post(url)
     assert not CandleEvent.objects.exists()
+    run_due_tasks()
     [message] = mail.outbox
     assert "cancelled" in message.body
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -41,6 +42,33 @@ def test_the_home_page_shows_a_newcomer_how_to_make_a_memorial_page(client):
     assert "Make a memorial page" in page
     assert reverse("family:create") in page
     assert "Sign in to your memorials" in page
+
+
+def header_links(page: str) -> dict[str, str]:
+    """The header's links, text to address."""
+    header = page[page.index("<header") : page.index("</header>")]
+    return {
+        " ".join(text.split()): href
+        for href, text in re.findall(r'<a[^>]*href="([^"]+)"[^>]*>(.*?)</a>', header, re.S)
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["tributes:home", "tributes:find", "account_login", "account_signup"]
+)
+def test_the_header_offers_a_memorial_page_and_sign_in_to_someone_signed_out(client, name):
+    links = header_links(client.get(reverse(name)).text)
+    assert links["Make a memorial page"] == reverse("family:create")
+    assert links["Sign in"] == reverse("account_login")
+    assert "Your memorials" not in links
+
+
+def test_the_header_takes_a_signed_in_family_to_their_memorials(signed_in, memorial):
+    for url in (memorial.get_absolute_url(), reverse("family:dashboard")):
+        links = header_links(signed_in.get(url).text)
+        assert links["Your memorials"] == reverse("family:dashboard")
+        assert links["Make a memorial page"] == reverse("family:create")
+        assert "Sign in" not in links
 
 
 def test_a_signed_in_family_finds_its_memorials_from_the_home_page(signed_in):

@@ -161,3 +161,47 @@ def test_a_preview_is_only_for_its_owners(cast, role):
     memorial.save()
     page = client_for(people, role).get(memorial.get_absolute_url())
     assert page.status_code == (200 if role in OWNERS else 404)
+
+
+FAMILY_ADMIN_MODELS = [
+    "invitation",
+    "guest",
+    "sharelink",
+    "familysettings",
+    "rememberingday",
+    "service",
+]
+SITE_MODERATORS = {"site_moderator", "superuser"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_what_families_decided_is_in_the_admin_for_site_moderators_only(cast, role):
+    people, memorial, _event = cast
+    client = client_for(people, role)
+    for model in FAMILY_ADMIN_MODELS:
+        response = client.get(reverse(f"admin:tributes_{model}_changelist"))
+        if role in SITE_MODERATORS:
+            assert response.status_code == 200, f"{role} {model}"
+        else:
+            # Nobody of the family is staff: the admin sends them to its own sign-in.
+            assert response.status_code == 302, f"{role} {model}: {response.status_code}"
+            assert response.url.startswith(reverse("admin:login"))
+    if role in SITE_MODERATORS:
+        cancel = client.post(
+            reverse("admin:tributes_invitation_changelist"),
+            {"action": "cancel_selected", "_selected_action": [memorial.invitations.get().pk]},
+        )
+        assert cancel.status_code == 302
+        assert not memorial.invitations.open().exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_of_the_family_is_staff_and_the_header_leads_each_to_their_place(cast, role):
+    people, _memorial, _event = cast
+    if role in people:
+        assert people[role].is_staff is (role in SITE_MODERATORS)
+    header = client_for(people, role).get(reverse("tributes:home")).text.split("</header>")[0]
+    assert f'href="{reverse("family:create")}"' in header
+    signed_in = role != "anonymous"
+    assert (f'href="{reverse("family:dashboard")}"' in header) is signed_in
+    assert (f'href="{reverse("account_login")}"' in header) is not signed_in

@@ -129,3 +129,47 @@ def test_a_memorial_the_site_moderates_has_no_family_queue(signed_in, owner):
     signed_in.post(queue_url(memorial), {"decide_one": f"approve:tribute-{tribute.pk}"})
     tribute.refresh_from_db()
     assert tribute.status == Status.PENDING
+
+
+def test_an_owner_of_a_family_moderated_memorial_is_not_staff_and_moderates_here(client, owner):
+    from django.test import Client
+
+    from tests.support.factories import UserFactory
+
+    # A site moderator makes the memorial family-moderated in the admin, where owners were once
+    # made staff for it.
+    parent = owner
+    memorial = MemorialFactory(name="Teddy Ashby", owners=[parent])
+    admin_client = Client()
+    admin_client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    url = reverse("admin:tributes_memorial_change", args=[memorial.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in {"owners", "cover_photo"}
+    }
+    data.update(
+        {
+            "family_moderates": "on",
+            "owners": [parent.pk],
+            "born_on": "2026-03-09",
+            "died_on": "2026-03-09",
+            "_save": "Save",
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    memorial.refresh_from_db()
+    parent.refresh_from_db()
+    assert memorial.family_moderates
+    assert not parent.is_staff
+    assert not parent.groups.exists() and not parent.user_permissions.exists()
+    # The admin stays closed to them; their own queue is where they read and decide.
+    client.force_login(parent)
+    assert client.get(reverse("admin:index")).url.startswith(reverse("admin:login"))
+    tribute = TributeFactory(memorial=memorial, status=Status.PENDING, message="Kind words")
+    assert "Kind words" in client.get(queue_url(memorial)).text
+    client.post(queue_url(memorial), {"decide_one": f"approve:tribute-{tribute.pk}"})
+    tribute.refresh_from_db()
+    assert (tribute.status, tribute.moderated_by) == (Status.APPROVED, parent)

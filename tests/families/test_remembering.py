@@ -10,10 +10,11 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.support.factories import MemorialFactory, TributeFactory, UserFactory
+from tests.support.posting import run_due_tasks
 from tributes.families.remembering import send_daily
 from tributes.models import FamilySettings, Notify, RememberingDay, Status
 
-# Emails leave after commit: these tests commit, as the site does.
+# These tests commit, as the site does; the worker (run_due_tasks) sends what was queued.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -54,6 +55,7 @@ def test_each_day_is_reminded_three_days_before_and_once(owner, memorial, kind, 
     with time_machine.travel(dt.datetime.combine(today, dt.time(8), dt.UTC)):
         assert send_daily() == 1
         assert send_daily() == 0
+    run_due_tasks()
     [message] = mail.outbox
     assert message.to == [owner.email]
     assert day in message.body
@@ -73,6 +75,7 @@ def test_reminders_go_to_owners_only_and_not_while_paused(owner, memorial):
     FamilySettings.objects.create(user=owner, paused=True)
     with time_machine.travel(dt.datetime(2027, 3, 6, 8, tzinfo=dt.UTC)):
         assert send_daily() == 0
+    run_due_tasks()
     assert mail.outbox == []
 
 
@@ -87,5 +90,36 @@ def test_a_daily_digest_replaces_each_notice_for_who_chose_it(owner, memorial):
     with time_machine.travel(dt.datetime(2027, 1, 5, 8, tzinfo=dt.UTC)):
         assert send_daily() == 1
         assert send_daily() == 0
+    run_due_tasks()
     [message] = mail.outbox
     assert "1 item for Teddy Ashby" in message.body
+
+
+def test_the_workers_housekeeping_sends_each_days_reminder_once_however_often_it_runs(
+    owner, memorial
+):
+    from tributes.management import housekeeping
+
+    RememberingDay.objects.create(memorial=memorial, user=owner, kind="birthday", days_before=3)
+    memorial.family_moderates = True
+    memorial.save()
+    FamilySettings.objects.create(user=owner, notify=Notify.DIGEST)
+    TributeFactory(memorial=memorial, status=Status.PENDING)
+    # The birthday is 9 March: its reminder is due from 6 March. Housekeeping runs every few
+    # hours, and on two machines at once.
+    for hour in (0, 0, 6, 12, 18):
+        with time_machine.travel(dt.datetime(2027, 3, 6, hour, 5, tzinfo=dt.UTC), tick=False):
+            housekeeping.tidy()
+            run_due_tasks()
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert len(subjects) == 2, subjects
+    assert all(message.to == [owner.email] for message in mail.outbox)
+    # The next day the birthday reminder is not sent again; the digest is, once, as something
+    # still waits.
+    mail.outbox.clear()
+    for hour in (0, 6):
+        with time_machine.travel(dt.datetime(2027, 3, 7, hour, 5, tzinfo=dt.UTC), tick=False):
+            housekeeping.tidy()
+            run_due_tasks()
+    [digest] = mail.outbox
+    assert "1 item for Teddy Ashby" in digest.body

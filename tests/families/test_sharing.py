@@ -13,10 +13,11 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.support.factories import MemorialFactory, UserFactory
+from tests.support.posting import run_due_tasks
 from tributes.families import sharing
 from tributes.models import Guest, Invitation, Visibility
 
-# Emails leave after commit: these tests commit, as the site does.
+# These tests commit, as the site does; the worker (run_due_tasks) sends what was queued.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -48,6 +49,7 @@ def invite_by_page(client, memorial, email, **extra) -> str:
         reverse("family:invite_owner", kwargs={"slug": memorial.slug}),
         {"owner-email": email, **extra},
     )
+    run_due_tasks()
     message = mail.outbox[-1]
     assert message.to == [email]
     return re.search(r"/family/invitation/([^/\s]+)/", message.body).group(1)
@@ -152,6 +154,7 @@ def test_a_guest_reads_and_writes_on_a_private_memorial_and_strangers_still_get_
         reverse("family:invite_guest", kwargs={"slug": memorial.slug}),
         {"guest-email": "aunt@example.org"},
     )
+    run_due_tasks()
     token = re.search(r"/family/invitation/([^/\s]+)/", mail.outbox[-1].body).group(1)
     aunt = verified("aunt")
     response = signed_in(aunt).post(invitation_url(token))

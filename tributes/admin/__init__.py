@@ -1,5 +1,5 @@
-"""The admin, for the site's moderators (and families who moderate): one module per area."""
+"""The admin, for the site's moderators: one module per area."""
 
-from tributes.admin import candles, memorials, moderation, tributes
+from tributes.admin import candles, memorials, moderation, remembering, sharing, tributes
 
-__all__ = ["candles", "memorials", "moderation", "tributes"]
+__all__ = ["candles", "memorials", "moderation", "remembering", "sharing", "tributes"]

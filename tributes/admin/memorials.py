@@ -17,7 +17,6 @@ from tributes.models import (
     Memorial,
     Photo,
 )
-from tributes.moderation import family_access
 from tributes.photos.fields import PhotoField
 
 
@@ -85,15 +84,6 @@ class MemorialAdmin(MemorialScopedAdmin):
             if upload is None:
                 return
             set_cover(obj, upload, alt_text=form.cleaned_data.get("cover_alt_text") or "")
-
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        # Owners of a memorial the family moderates get staff access scoped to it; those who no
-        # longer moderate any memorial lose it.
-        memorial = form.instance
-        family_access.refresh_family_moderator_access(
-            {*memorial.owners.all(), *family_access.family_moderators()}
-        )
 
     @admin.action(description=_("Download everything (a ZIP of texts and photos)"))
     def download_everything(self, request, queryset):

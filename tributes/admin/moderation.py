@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tributes.access import is_site_moderator
-from tributes.admin.scoping import MemorialScopedAdmin
+from tributes.admin.scoping import LookOnly, MemorialScopedAdmin
 from tributes.models import (
     BlockedTerm,
     ModerationDecision,
@@ -259,7 +259,7 @@ class ModerationAdmin(MemorialScopedAdmin):
 
 
 @admin.register(ModerationDecision)
-class ModerationDecisionAdmin(MemorialScopedAdmin):
+class ModerationDecisionAdmin(LookOnly, MemorialScopedAdmin):
     """The audit trail, read-only: who decided what, and when."""
 
     list_display = ["decided_at", "memorial", "item_label", "decision", "reason", "decided_by"]
@@ -267,15 +267,6 @@ class ModerationDecisionAdmin(MemorialScopedAdmin):
     list_select_related = ["memorial", "decided_by"]
     search_fields = ["item_label", "memorial__name", "decided_by__username"]
     date_hierarchy = "decided_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(BlockedTerm)

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from tributes.access import memorials_in_scope
+from tributes.access import is_site_moderator, memorials_in_scope
 from tributes.models import Comment, Memorial, Photo, Tribute
 
 
@@ -57,6 +57,31 @@ class MemorialScopedAdmin(admin.ModelAdmin):
             elif related is Photo:
                 kwargs["queryset"] = Photo.objects.filter(memorial__in=memorials)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class LookOnly:
+    """An admin to look at, never to add, change or delete (a ModelAdmin mixin)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SiteModeratorsLookAdmin(LookOnly, admin.ModelAdmin):
+    """For the site's moderators only, and only to look: what families decided (invitations,
+    guests, links, reminders) is changed by the families on their own pages, never here.
+
+    Other staff see none of it. Actions that call the families' own functions may be added
+    with `permissions=["view"]`.
+    """
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_site_moderator(request.user) and super().has_view_permission(request, obj)
 
 
 def view_on_site(request, content_type_id: int, object_id: str):

@@ -41,15 +41,11 @@ def schedule(event: CandleEvent, *, by) -> CandleEvent:
 
 def _tell_each(event: CandleEvent, *, cancelled: bool) -> int:
     signups = list(event.reminders.active())
+    # Written to the outbox in the caller's transaction, while the event still exists: the
+    # worker delivers them, trying again while the mail server is down.
     for signup in signups:
-        transaction.on_commit(
-            partial(
-                emails.send_event_changed,
-                signup,
-                cancelled=cancelled,
-                unsubscribe_token=reminders.unsubscribe_token(signup),
-            ),
-            robust=True,
+        emails.send_event_changed(
+            signup, cancelled=cancelled, unsubscribe_token=reminders.unsubscribe_token(signup)
         )
     return len(signups)
 
@@ -77,7 +73,6 @@ def move(event: CandleEvent, *, previous_start: dt.datetime | None) -> int:
 @transaction.atomic
 def cancel(event: CandleEvent) -> int:
     """Delete the event (its candles and reminders go with it) after telling who asked."""
-    # The emails are built after commit from the signups read here, which keep their event.
     told = _tell_each(event, cancelled=True)
     event.delete()
     return told

@@ -1,11 +1,12 @@
 """Remembering days and the daily digest: what an owner asked to be told, once a day.
 
-`send_daily(today=...)` is run once a day (`manage.py send_family_reminders`, from cron or a
-systemd timer). It emails each owner who asked for it, a few days before the birthday, the day
+`send_daily(today=...)` is run by the worker's housekeeping every few hours
+(`manage.py send_family_reminders`, tributes/management/housekeeping.py). It emails each owner who asked for it, a few days before the birthday, the day
 they died, the due date or Baby Loss Awareness Day (15 October), and the daily digest of what
 waits on the memorials they read first. These go to owners only, never as greetings to anyone
-else, and never while the owner has paused emails. Each is sent once: the row remembers for
-which day it was sent.
+else, and never while the owner has paused emails. Each is sent once however often it runs: the
+row remembers for which day it was sent (a conditional UPDATE, in the same transaction as the
+email written to the outbox, which the `deliver` task sends).
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def digests_due(*, today: dt.date) -> list[tuple[FamilySettings, list[tuple[Memo
 
 
 def send_daily(*, today: dt.date | None = None) -> int:
-    """Send today's remembering-day reminders and digests; returns how many emails went."""
+    """Queue today's remembering-day reminders and digests; returns how many emails were queued."""
     today = today or timezone.localdate()
     sent = 0
     for item in reminders_due(today=today):

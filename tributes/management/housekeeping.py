@@ -1,8 +1,10 @@
 """Tidying up that nobody should have to remember: run by the worker every few hours.
 
 `manage.py run_worker` calls `tidy()` when it starts and then every HOUSEKEEPING_INTERVAL_HOURS,
-so neither `make run` nor a production server needs cron for it. Both steps are safe to repeat and
-to run on several machines at once.
+so neither `make run` nor a production server needs cron for it. Every step is safe to repeat and
+to run on several machines at once: the families' remembering days and digests among them, which
+remember for which day each was sent (a conditional UPDATE), so that a day's reminder is never
+written twice however often housekeeping runs.
 """
 
 from __future__ import annotations
@@ -37,9 +39,19 @@ def sweep_photo_files() -> None:
     logger.info(output.getvalue().strip())
 
 
+def send_family_reminders() -> None:
+    """Queue today's remembering-day reminders and daily digests not yet sent (logs how many).
+
+    Only writes to the outbox; the worker's `deliver` task sends them, retrying on failure.
+    """
+    output = io.StringIO()
+    call_command("send_family_reminders", stdout=output)
+    logger.info("Family reminders: %s", output.getvalue().strip())
+
+
 def tidy() -> None:
     """Run every housekeeping step; a step that fails is logged and the others still run."""
-    for step in (prune_task_results, sweep_photo_files):
+    for step in (prune_task_results, sweep_photo_files, send_family_reminders):
         try:
             step()
         except (DatabaseError, OSError):

@@ -1,11 +1,16 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from tributes.roles import (
-    FAMILY_MODERATOR_PERMISSIONS,
-    FAMILY_MODERATORS_GROUP,
-    sync_moderators_group,
-)
+from tributes.roles import sync_moderators_group
+
+# As they were when this migration was written; families are no longer staff (family_owners_are_not_staff).
+FAMILY_MODERATORS_GROUP = "Family moderators"
+FAMILY_MODERATOR_PERMISSIONS = {
+    "tribute": ["view", "change"],
+    "comment": ["view", "change"],
+    "memorial": ["view"],
+    "moderationdecision": ["view"],
+}
 
 
 def create_family_moderators_group(apps, schema_editor):

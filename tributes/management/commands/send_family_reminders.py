@@ -1,4 +1,8 @@
-"""Run once a day: remembering-day reminders and daily digests for families who asked."""
+"""Remembering-day reminders and daily digests for families who asked.
+
+`run_worker`'s housekeeping runs this every few hours; each is queued once per day whatever
+the number of runs (tributes/families/remembering.py), so it also may be run by hand.
+"""
 
 from django.core.management.base import BaseCommand
 
@@ -6,8 +10,11 @@ from tributes.families.remembering import send_daily
 
 
 class Command(BaseCommand):
-    help = "Email today's remembering-day reminders and daily digests (run once a day)."
+    help = (
+        "Queue today's remembering-day reminders and daily digests not yet sent "
+        "(run_worker's housekeeping runs it; safe to repeat)."
+    )
 
     def handle(self, *args, **options) -> None:
         sent = send_daily()
-        self.stdout.write(f"{sent} emails sent")
+        self.stdout.write(f"{sent} emails queued")

@@ -12,36 +12,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tributes.access import get_owned_memorial
 from tributes.families import data
 from tributes.families import memorials as family_memorials
+from tributes.families.dashboard import dashboard_cards
 from tributes.families.forms import MemorialForm
-from tributes.models import Candle, Memorial, Tribute
 from tributes.moderation.notices import waiting_for_moderation
 from tributes.views.family.common import family_page
-
-NEWEST = 5
 
 
 @family_page
 def dashboard(request):
     """Each memorial the person owns, with what waits, the newest tributes and candles."""
-    now = timezone.now()
-    memorials = list(
-        Memorial.objects.owned_by(request.user).select_related("cover_photo").order_by("name")
-    )
-    cards = []
-    for memorial in memorials:
-        cards.append(
-            {
-                "memorial": memorial,
-                "waiting": waiting_for_moderation(memorial) if memorial.family_moderates else None,
-                "tributes": list(
-                    Tribute.objects.for_memorial(memorial)
-                    .published()
-                    .order_by("-created_at")[:NEWEST]
-                ),
-                "candles": list(Candle.objects.for_memorial(memorial).burning(now=now)[:NEWEST]),
-                "next_event": memorial.candle_events.upcoming(now=now).first(),
-            }
-        )
+    cards = dashboard_cards(request.user, now=timezone.now())
     return render(request, "tributes/family/dashboard.html", {"cards": cards})
 
 
