@@ -141,6 +141,12 @@
     }, POLL_MS + Math.floor(Math.random() * 1000));
   }
 
+  // After lighting, the page opens at the visitor's candle: focus moves to the thanks there.
+  if (location.hash === "#your-candle") {
+    var yours = document.getElementById("your-candle");
+    if (yours) { yours.focus(); }
+  }
+
   rememberBrowserZone();
   root.querySelectorAll(".no-js-refresh").forEach(function (el) { el.hidden = true; });
   tick();
