@@ -69,10 +69,13 @@ def test_a_tribute_and_a_comment_are_posted_approved_and_then_seen(
 
     # A comment follows the same path.
     tribute = page.locator("article.tribute").filter(has_text="We light a candle for Teddy")
-    tribute.get_by_text("Write a comment to Sam Carter").click()
-    tribute.get_by_label("Your name").fill("Jo Lee")
-    tribute.get_by_label("Your comment").fill("Sunday candles here too.")
-    tribute.get_by_role("button", name="Send your comment").click()
+    tribute.get_by_role("link", name="Write a comment to Sam Carter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "A comment on the tribute from Sam Carter"
+    )
+    page.get_by_label("Your name").fill("Jo Lee")
+    page.get_by_label("Your comment").fill("Sunday candles here too.")
+    page.get_by_role("button", name="Send your comment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your comment")
     page.goto(memorial_url)
     expect(page.get_by_text("Sunday candles here too.")).to_have_count(0)
