@@ -79,6 +79,19 @@ def request(
     timeout: float = 10.0,
 ) -> int:
     """Status of one request (0 when the connection failed or timed out)."""
+    return answer(port, method, path, body=body, headers=headers, timeout=timeout)[0]
+
+
+def answer(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    body: str | None = None,
+    headers: dict | None = None,
+    timeout: float = 10.0,
+) -> tuple[int, dict[str, str]]:
+    """Status and headers of one request (0 and none when the connection failed or timed out)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(
@@ -86,9 +99,9 @@ def request(
         )
         response = connection.getresponse()
         response.read()
-        return response.status
+        return response.status, {name.lower(): value for name, value in response.getheaders()}
     except OSError:
-        return 0
+        return 0, {}
     finally:
         connection.close()
 
