@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.factories import CandleEventFactory, MemorialFactory, TributeFactory
 
@@ -48,7 +48,11 @@ def memorial():
     return MemorialFactory(name="Teddy Ashby", slug="teddy-ashby")
 
 
-def test_a_visitor_posts_a_tribute_with_the_keyboard_alone(page: Page, site, memorial):
+@pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without"])
+def test_a_visitor_posts_a_tribute_with_the_keyboard_alone(
+    browser: Browser, site, memorial, javascript
+):
+    page = browser.new_context(java_script_enabled=javascript).new_page()
     page.goto(site + f"/memorials/{memorial.slug}/tributes/new/")
     tab_to(page, page.get_by_label("Your name"))
     page.keyboard.type("Sam Carter")
@@ -57,7 +61,9 @@ def test_a_visitor_posts_a_tribute_with_the_keyboard_alone(page: Page, site, mem
     button = page.get_by_role("button", name="Leave your tribute")
     tab_to(page, button)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Thank you for your tribute")).to_be_focused()
+    expect(page.get_by_role("heading", name="Thank you for your tribute")).to_be_visible()
+    # The words that say what happens next have the focus, so they are read first.
+    expect(page.locator(".what-next[role=status]")).to_be_focused()
 
 
 def test_a_visitor_lights_a_candle_with_the_keyboard_alone(page: Page, site, memorial):
