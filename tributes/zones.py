@@ -1,4 +1,5 @@
-"""Time zones: validating a zone name, wall times that clocks skip or repeat, and the visitor's zone.
+"""Time zones: names people say ("UK time"), the places of the zone chooser, wall times that clocks
+skip or repeat, and the visitor's zone.
 
 A visitor's zone comes from their browser when JavaScript runs, else the zone they chose. The
 browser's script and the zone chooser both store an IANA name in the `tz` cookie. It is not
@@ -9,12 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import zoneinfo
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tributes.zone_places import ZONE_PLACES, StrOrPromise
 
 ZONE_COOKIE = "tz"
 # Set when the visitor picked a zone themselves: their choice beats the browser's.
@@ -45,11 +51,98 @@ def is_place_zone(name: str) -> bool:
     return name.startswith(REGIONS)
 
 
+@dataclass(frozen=True)
+class ZonePlace:
+    """One canonical zone as people know it: its country, its cities, what they call its time."""
+
+    zone: str
+    country: str
+    cities: tuple[str, ...]
+    # What people call the time there when it is not "<first city> time" (lazily translated).
+    given_time_name: StrOrPromise
+
+    @property
+    def time_name(self) -> str:
+        return str(self.given_time_name or _("%(place)s time") % {"place": self.cities[0]})
+
+    @property
+    def label(self) -> str:
+        """How the chooser shows it: "London, United Kingdom"."""
+        return f"{self.cities[0]}, {self.country}"
+
+
 @functools.cache
-def zone_choices() -> list[tuple[str, str]]:
-    """Zones a person would recognise, for the zone chooser."""
-    names = sorted(name for name in known_zones() if is_place_zone(name))
-    return [(name, name.replace("_", " ")) for name in names]
+def zone_places() -> dict[str, ZonePlace]:
+    """Every zone we name, by IANA name, in the order of tributes/zone_places.py."""
+    return {
+        zone: ZonePlace(zone, country, cities, given_time_name)
+        for zone, country, cities, given_time_name in ZONE_PLACES
+    }
+
+
+def place_name(zone: str) -> str:
+    """The zone's first city ("London"), or the city part of a zone we do not list."""
+    place = zone_places().get(zone)
+    if place:
+        return place.cities[0]
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_time_name(zone: str) -> str:
+    """What people call the time in `zone`: "UK time", "New York time", "India time"."""
+    place = zone_places().get(zone)
+    if place:
+        return place.time_name
+    return _("%(place)s time") % {"place": place_name(zone)}
+
+
+@functools.cache
+def place_choices() -> dict[str, str]:
+    """What a visitor may type or pick in the zone chooser, each mapped to its IANA name.
+
+    Every city of every zone we list, as "Edinburgh, United Kingdom", sorted by name. No raw
+    identifiers: a visitor searches for the city they live in.
+    """
+    choices = {}
+    for place in zone_places().values():
+        for city in place.cities:
+            choices.setdefault(f"{city}, {place.country}", place.zone)
+    return dict(sorted(choices.items(), key=lambda item: item[0].casefold()))
+
+
+def zone_for_place(text: str) -> str | None:
+    """The IANA name for what a visitor typed in the chooser, or None.
+
+    Accepts a chooser label ("Paris, France"), a city alone when only one zone has it
+    ("Paris"), a country with one zone ("Japan"), or an IANA name ("Europe/Paris").
+    """
+    wanted = " ".join(text.split()).casefold()
+    if not wanted:
+        return None
+    if is_known_zone(text.strip()) and is_place_zone(text.strip()):
+        return text.strip()
+    by_label = {label.casefold(): zone for label, zone in place_choices().items()}
+    if wanted in by_label:
+        return by_label[wanted]
+    for field in ("cities", "country"):
+        matches = {
+            place.zone
+            for place in zone_places().values()
+            if wanted in {name.casefold() for name in _as_tuple(getattr(place, field))}
+        }
+        if len(matches) == 1:
+            return matches.pop()
+    return None
+
+
+def _as_tuple(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def zone_label(zone: str) -> str:
+    """The chooser's value for `zone`: "London, United Kingdom", or the city for a zone not listed."""
+    place = zone_places().get(zone)
+    return place.label if place else place_name(zone)
 
 
 def is_known_zone(name: str) -> bool:
@@ -65,18 +158,16 @@ def validate_time_zone(value: str) -> None:
 
 
 @functools.lru_cache(maxsize=16)
-def zones_by_offset(wall: dt.datetime) -> dict[dt.timedelta, tuple[str, ...]]:
-    """Region/City zone names grouped by their UTC offset at the wall time `wall`.
+def places_by_offset(wall: dt.datetime) -> dict[dt.timedelta, tuple[ZonePlace, ...]]:
+    """The zones we name, grouped by their UTC offset at the wall time `wall`, in list order.
 
-    Cached: it looks at every zone (about 30 ms) and a floating event asks with the same time.
+    Cached: a floating event asks with the same wall time on every visit.
     """
-    by_offset: dict[dt.timedelta, list[str]] = {}
-    for name in sorted(known_zones()):
-        if not is_place_zone(name):
-            continue
-        offset = wall.replace(tzinfo=zoneinfo.ZoneInfo(name)).utcoffset()
-        by_offset.setdefault(offset, []).append(name)
-    return {offset: tuple(names) for offset, names in by_offset.items()}
+    by_offset: dict[dt.timedelta, list[ZonePlace]] = {}
+    for place in zone_places().values():
+        offset = wall.replace(tzinfo=zoneinfo.ZoneInfo(place.zone)).utcoffset()
+        by_offset.setdefault(offset, []).append(place)
+    return {offset: tuple(places) for offset, places in by_offset.items()}
 
 
 def wall_time_problem(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
@@ -122,3 +213,18 @@ def remember_zone(response: HttpResponse, name: str) -> HttpResponse:
             samesite="Lax",
         )
     return response
+
+
+def countdown_words(seconds: float) -> str:
+    """How long until a start, as people say it: "in 3 days" until the last day, then "in 5
+    hours", then "in 12 minutes". static/js/candle_event.js says the same, minute by minute."""
+    if seconds <= 0:
+        return str(_("now"))
+    days, rest = divmod(int(seconds), 24 * 60 * 60)
+    if days:
+        return ngettext("in %(count)s day", "in %(count)s days", days) % {"count": days}
+    hours = rest // 3600
+    if hours:
+        return ngettext("in %(count)s hour", "in %(count)s hours", hours) % {"count": hours}
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext("in %(count)s minute", "in %(count)s minutes", minutes) % {"count": minutes}

@@ -34,9 +34,12 @@
         return;
       }
     }
-    var chooser = document.querySelector("[data-zone-chooser] select");
-    if (chooser) { chooser.value = zone; }
-    document.querySelectorAll("[data-local-zone]").forEach(function (el) { el.textContent = zone; });
+    // The chooser's datalist knows each zone's places and what people call its time.
+    var place = document.querySelector('#zone-places option[data-first][data-zone="' + zone + '"]');
+    var chooser = document.querySelector("[data-zone-chooser] input[list]");
+    if (chooser && place) { chooser.value = place.value; }
+    var timeName = place ? place.dataset.timeName : zone.split("/").pop().replace(/_/g, " ");
+    document.querySelectorAll("[data-local-zone]").forEach(function (el) { el.textContent = timeName; });
     // The same form as the server writes: "15 October 2026, 19:00".
     var format = new Intl.DateTimeFormat("en-GB", {
       day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
@@ -61,16 +64,24 @@
     if (family) { family.classList.toggle("is-lit", newState !== "before"); }
   }
 
-  function two(n) { return (n < 10 ? "0" : "") + n; }
+  // "in 3 days" until the last day, then "in 5 hours", then "in 12 minutes", as the server says it.
+  function countdownWords(el, seconds) {
+    if (seconds <= 0) { return el.dataset.now; }
+    var days = Math.floor(seconds / 86400);
+    var hours = Math.floor(seconds % 86400 / 3600);
+    var minutes = Math.max(1, Math.ceil(seconds / 60));
+    var count = days || hours || minutes;
+    var unit = days ? "day" : (hours ? "hour" : "minute");
+    var template = count === 1 ? el.dataset[unit] : el.dataset[unit + "s"];
+    return template.replace("%(count)s", count);
+  }
 
   function tick() {
     var left = Math.max(0, Math.ceil((startsAt - now()) / 1000));
     var el = root.querySelector("[data-countdown]");
     if (el) {
-      var days = Math.floor(left / 86400);
-      var rest = left % 86400;
-      var text = two(Math.floor(rest / 3600)) + ":" + two(Math.floor(rest % 3600 / 60)) + ":" + two(rest % 60);
-      el.textContent = (days > 0 ? days + " " + el.dataset.labelDays + " " : "") + text;
+      var words = countdownWords(el, left);
+      if (el.textContent !== words) { el.textContent = words; }
     }
     var clockState = now() < startsAt ? "before" : (now() < endsAt ? "live" : "ended");
     if (clockState !== state) {
@@ -141,6 +152,12 @@
     polling = setInterval(function () {
       if (state === "live") { poll(); }
     }, POLL_MS + Math.floor(Math.random() * 1000));
+  }
+
+  // After lighting, the page opens at the visitor's candle: focus moves to the thanks there.
+  if (location.hash === "#your-candle") {
+    var yours = document.getElementById("your-candle");
+    if (yours) { yours.focus(); }
   }
 
   rememberBrowserZone();

@@ -54,7 +54,7 @@ def test_signing_up_emails_a_confirmation_and_schedules_nothing_yet(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject == "Please confirm your reminder for Candles for Teddy"
-    assert "It starts on 15 October 2026 at 19:00 (Europe/London)." in message.body
+    assert "It starts on 15 October 2026 at 19:00 UK time." in message.body
     assert message.alternatives[0].mimetype == "text/html"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.extra_headers["List-Unsubscribe"].startswith("<http://")
@@ -121,7 +121,7 @@ def test_a_reminder_is_sent_once_with_both_parts_and_one_click_unsubscribe(event
     message = mail.outbox[0]
     assert message.to == ["sam@example.org"]
     assert message.subject == "Candles for Teddy starts at 19:00"
-    assert "which is 19:00 your time (Europe/London)" in message.body
+    assert "which is 19:00 your time (UK time)" in message.body
     assert message.alternatives[0].mimetype == "text/html"
     unsubscribe = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert _link(message, "unsubscribe") == unsubscribe

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from django.utils.translation import gettext as _
+
 from tributes import shared_cache
 from tributes.models import Candle, CandleEvent, EventState
+from tributes.zones import zone_time_name
 
 NEWEST_CANDLES = 12
 NAMES_ON_RECORD = 200
@@ -85,6 +88,8 @@ def event_page(
         "starts_at": event.start_in(event_zone),
         "ends_at": event.end_in(event_zone),
         "event_zone": event_zone,
+        # "19:00 UK time"; a floating event starts at 19:00 in each visitor's own time.
+        "event_zone_name": _("your time") if event.is_floating else zone_time_name(event.time_zone),
         "visitor_zone": zone,
         "status": status,
         "wall": range(min(status["count"], WALL_CANDLES)),

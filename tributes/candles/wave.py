@@ -1,4 +1,8 @@
-"""The Wave of Light: a floating event ("19:00 wherever you are") moving around the world."""
+"""The Wave of Light: a floating event ("19:00 wherever you are") moving around the world.
+
+The wave is drawn from the zones we name (tributes/zone_places.py): one band per UTC offset in use
+at the event's local start, east to west, each with the places people know there.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,15 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from tributes.models import CandleEvent, EventState
-from tributes.zones import zones_by_offset
+from tributes.zones import ZonePlace, places_by_offset
+
+PLACES_SHOWN = 6
 
 
 @dataclass(frozen=True)
-class WaveZone:
+class WaveBand:
     offset: dt.timedelta
-    zone_names: list[str]
+    places: tuple[ZonePlace, ...]
     state: str
 
     @property
@@ -31,26 +37,38 @@ class WaveZone:
     def is_lit(self) -> bool:
         return self.state == EventState.LIVE
 
-    def places(self, *, first: str = "", count: int = 6) -> list[str]:
-        """A few of the zone names, with `first` (the visitor's zone) leading when it is here."""
-        others = [name for name in self.zone_names if name != first]
-        leading = [first] if first in self.zone_names else []
-        return [name.replace("_", " ") for name in (leading + others)[:count]]
+    @property
+    def zone_names(self) -> list[str]:
+        return [place.zone for place in self.places]
+
+    @property
+    def place_names(self) -> list[str]:
+        """The first few places people know here: "London, Dublin, Lisbon"."""
+        return [place.cities[0] for place in self.places[:PLACES_SHOWN]]
+
+    @property
+    def more(self) -> int:
+        return max(len(self.places) - PLACES_SHOWN, 0)
 
 
-def event_wave(event: CandleEvent, *, at: dt.datetime | None = None) -> list[WaveZone]:
-    """For a floating event: every UTC offset in use that day, east to west, with its state.
-
-    Each entry lists the zone names sharing that offset at the event's local start.
-    """
+def event_wave(event: CandleEvent, *, at: dt.datetime | None = None) -> list[WaveBand]:
+    """For a floating event: every UTC offset in use that day, east to west, with its state."""
     at = at or timezone.now()
-    by_offset = zones_by_offset(event.local_start)
-    wave = []
-    for offset in sorted(by_offset, reverse=True):
-        names = list(by_offset[offset])
-        state = event.state(at=at, zone=zoneinfo.ZoneInfo(names[0]))
-        wave.append(WaveZone(offset=offset, zone_names=names, state=state))
-    return wave
+    by_offset = places_by_offset(event.local_start)
+    return [
+        WaveBand(
+            offset=offset,
+            places=by_offset[offset],
+            state=event.state(at=at, zone=zoneinfo.ZoneInfo(by_offset[offset][0].zone)),
+        )
+        for offset in sorted(by_offset, reverse=True)
+    ]
+
+
+def band_of(wave: list[WaveBand], zone: zoneinfo.ZoneInfo, wall: dt.datetime) -> WaveBand | None:
+    """The band a visitor in `zone` belongs to (any zone, even one we do not list, by its offset)."""
+    offset = wall.replace(tzinfo=zone).utcoffset()
+    return next((band for band in wave if band.offset == offset), None)
 
 
 def candles_per_zone_and_hour(event: CandleEvent) -> list[dict]:
@@ -61,3 +79,29 @@ def candles_per_zone_and_hour(event: CandleEvent) -> list[dict]:
         .annotate(candles=Count("pk"))
         .order_by("hour", "time_zone")
     )
+
+
+BAND_WIDTH = 10
+
+
+def wave_page(event: CandleEvent, *, zone: zoneinfo.ZoneInfo, at: dt.datetime) -> dict:
+    """What the wave page shows a visitor in `zone` at `at`: the bands, drawn and listed, with
+    the visitor's own band marked, and the candles lit per zone. Runs two queries."""
+    bands = event_wave(event, at=at)
+    yours = band_of(bands, zone, event.local_start)
+    return {
+        "event": event,
+        "bands": bands,
+        "your_band": yours,
+        "lit_now": [band for band in bands if band.is_lit],
+        "picture": {
+            "width": len(bands) * BAND_WIDTH,
+            "bands": [(index * BAND_WIDTH, band) for index, band in enumerate(bands)],
+            "your_x": bands.index(yours) * BAND_WIDTH + BAND_WIDTH / 2 if yours else None,
+        },
+        "visitor_zone": zone,
+        "per_zone": event.candles.values("time_zone")
+        .annotate(candles=Count("pk"))
+        .order_by("-candles", "time_zone"),
+        "per_zone_and_hour": candles_per_zone_and_hour(event),
+    }

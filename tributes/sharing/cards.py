@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 from tributes.models import CandleEvent, Memorial, Photo
 from tributes.sharing import stored
 from tributes.sharing.drawing import INK, MUTED, NIGHT, PAPER, draw_candle
+from tributes.zones import zone_time_name
 
 CARD_SIZE = (1200, 630)
 # Change it when the drawing changes, so that every card is drawn again.
@@ -87,10 +88,10 @@ def event_when(event: CandleEvent) -> str:
     time = time_format(event.local_time, "H:i")
     if event.is_floating:
         return _("%(date)s, %(time)s wherever you are") % {"date": day, "time": time}
-    return _("%(date)s, %(time)s (%(zone)s time)") % {
+    return _("%(date)s, %(time)s %(zone)s") % {
         "date": day,
         "time": time,
-        "zone": event.time_zone,
+        "zone": zone_time_name(event.time_zone),
     }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -108,22 +107,7 @@ def event_wave(request, slug):
     event = get_visible_event(request, slug)
     if not event.is_floating:
         return redirect(event)
-    zone = visitor_zone(request)
-    per_zone = event.candles.values("time_zone").annotate(candles=Count("pk")).order_by("-candles")
-    context = {
-        "event": event,
-        "wave": [
-            {
-                "row": row,
-                "places": row.places(first=zone.key),
-                "more": max(len(row.zone_names) - 6, 0),
-            }
-            for row in wave.event_wave(event)
-        ],
-        "per_zone": per_zone,
-        "per_zone_and_hour": wave.candles_per_zone_and_hour(event),
-        "visitor_zone": zone,
-    }
+    context = wave.wave_page(event, zone=visitor_zone(request), at=timezone.now())
     return render(request, "tributes/event_wave.html", context)
 
 

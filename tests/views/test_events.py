@@ -1,0 +1,72 @@
+"""The event page's times as people say them, and the searchable zone chooser."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC)  # 19:00 in London
+
+
+def _page(client, event, at):
+    with time_machine.travel(at, tick=False):
+        return client.get(event.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("before", "words"),
+    [
+        (dt.timedelta(days=3, hours=4), "in 3 days"),
+        (dt.timedelta(hours=5, minutes=20), "in 5 hours"),
+        (dt.timedelta(minutes=11, seconds=30), "in 12 minutes"),
+    ],
+)
+def test_the_countdown_says_days_then_hours_then_minutes(client, event, before, words):
+    page = _page(client, event, START - before)
+    assert f"{words}</span>." in page
+
+
+def test_times_name_the_zone_as_people_say_it(client, event):
+    client.cookies["tz"] = "America/New_York"
+    page = _page(client, event, START - dt.timedelta(days=1))
+    assert "15 October 2026, 19:00</time>\n      UK time." in page
+    assert '<time datetime="2026-10-15T18:00:00Z">' in page
+    assert (
+        "15 October 2026, 14:00</span>\n        your time (<span data-local-zone>New York time</span>)"
+        in page
+    )
+    assert "It will be lit at 19:00 UK time" in page
+    assert "Europe/London" not in page.split("<datalist")[0]
+
+
+def test_the_zone_chooser_lists_places_not_identifiers(client, event):
+    page = _page(client, event, START - dt.timedelta(days=1))
+    chooser = page[page.index('<form method="post" action="/time-zone/"') :].split("</form>")[0]
+    assert 'list="zone-places"' in chooser
+    assert (
+        '<option value="London, United Kingdom" data-zone="Europe/London" data-time-name="UK time" data-first>'
+        in chooser
+    )
+    assert 'value="Asia/Calcutta"' not in chooser and 'value="Asia/Kolkata"' not in chooser
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"), [("Tokyo, Japan", "Asia/Tokyo"), ("tokyo", "Asia/Tokyo")]
+)
+def test_a_visitor_chooses_a_zone_by_typing_a_place(client, event, typed, zone):
+    response = client.post(
+        reverse("tributes:choose_zone"), {"zone": typed, "next": event.get_absolute_url()}
+    )
+    assert response.status_code == 302
+    assert response.cookies["tz"].value == zone
+
+
+def test_a_place_we_do_not_know_leaves_the_zone_as_it_was(client, event):
+    response = client.post(
+        reverse("tributes:choose_zone"), {"zone": "Atlantis", "next": event.get_absolute_url()}
+    )
+    assert response.status_code == 302
+    assert "tz" not in response.cookies

@@ -1,0 +1,55 @@
+"""Times as people say them: "UK time", "Tokyo", "in 3 days", and `<time datetime>` values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django import template
+
+from tributes import zones
+
+register = template.Library()
+
+
+def _key(zone: zoneinfo.ZoneInfo | str) -> str:
+    return zone.key if isinstance(zone, zoneinfo.ZoneInfo) else str(zone)
+
+
+@register.filter
+def time_name(zone: zoneinfo.ZoneInfo | str) -> str:
+    """{{ event.time_zone|time_name }}: "UK time"."""
+    return zones.zone_time_name(_key(zone))
+
+
+@register.filter
+def place_name(zone: zoneinfo.ZoneInfo | str) -> str:
+    """{{ candle.time_zone|place_name }}: "Tokyo"."""
+    return zones.place_name(_key(zone)) if zone else ""
+
+
+@register.simple_tag
+def countdown(starts_at: dt.datetime, now: dt.datetime) -> str:
+    """{% countdown starts_at now %}: "in 3 days", "in 5 hours", "in 12 minutes"."""
+    return zones.countdown_words((starts_at - now).total_seconds())
+
+
+@register.filter
+def machine_time(value: dt.datetime | dt.date | None) -> str:
+    """A `<time datetime>` value the HTML standard accepts: whole seconds, in UTC."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return value.isoformat()
+
+
+@register.inclusion_tag("tributes/_zone_places.html")
+def zone_places_list() -> dict:
+    """The chooser's datalist: every place people may search for, with its zone's time name."""
+    return {
+        "places": [
+            (label, zone, zones.zone_time_name(zone), label == zones.zone_label(zone))
+            for label, zone in zones.place_choices().items()
+        ]
+    }
