@@ -30,6 +30,8 @@ from bench.production import BASE_DIR, MANAGE, debian_binary, production_env
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 LOCAL_REDIS = ("127.0.0.1", 6379)
 WRK_SCRIPT = BASE_DIR / "bench" / "wrk.lua"
+# An answer slower than this is an error (a visitor on a phone has given up by then).
+TIMEOUT_SECONDS = 5
 # Form fields every bench POST carries: a CSRF secret in the cookie and in the form, as a browser
 # sends them (32 characters: an unmasked secret, which Django accepts).
 CSRF_TOKEN = "benchcsrftoken" + "x" * 18
@@ -39,8 +41,12 @@ POST_HEADERS = {
     "Origin": "https://127.0.0.1",
     "Referer": "https://127.0.0.1/",
 }
-# As nginx (deploy/nginx.conf) tells gunicorn: the visitor came over https.
-PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+# As nginx (deploy/nginx.conf) tells gunicorn: the host asked for, and that it came over https.
+PROXY_HEADERS = {
+    "Host": "127.0.0.1",
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-For": "203.0.113.7",
+}
 
 
 def _connect(url: str):
@@ -91,12 +97,15 @@ def server_url() -> str:
     return embedded_postgres.database_url(BASE_DIR)
 
 
-def bench_database(name: str) -> str:
-    """A new, empty database `name` (an older one of that name is dropped); returns its URL."""
+def bench_database(name: str, *, reuse: bool = False) -> str:
+    """A new, empty database `name` (an older one of that name is dropped, unless `reuse`);
+    returns its URL."""
     url = server_url()
     with contextlib.closing(_connect(url)) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not (reuse and exists.fetchone()):
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
@@ -203,9 +212,10 @@ def wrk(
             wrk_binary(),
             f"--threads={min(threads, connections)}",
             f"--connections={connections}",
-            # wrk stops sending at `seconds` (wrk.lua) and waits for the last answers.
-            f"--duration={seconds + 3}s",
-            "--timeout=10s",
+            # wrk stops sending at `seconds` (wrk.lua) and waits for the last answers: each is
+            # answered or, after TIMEOUT_SECONDS, counted as an error before wrk ends.
+            f"--duration={seconds + TIMEOUT_SECONDS + 2}s",
+            f"--timeout={TIMEOUT_SECONDS}s",
             f"--script={WRK_SCRIPT}",
             f"http://127.0.0.1:{port}{path}",
         ],
@@ -225,22 +235,28 @@ def wrk(
     )
 
 
-# Run in a process with the site's settings: each request once to warm what it caches, then
-# once counted. Prints {label: queries} as JSON.
+# Run in a process with the site's settings: each GET once to warm what it caches, then once
+# counted; each POST once, counted. Prints {label: queries} as JSON.
 _COUNT_QUERIES = """
-import json, sys
+import json, secrets, sys
 import django
 django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 setup_test_environment()
-client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1", enforce_csrf_checks=False)
+client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
 counts = {}
-for label, method, path, data, times in json.loads(sys.stdin.read()):
-    for _ in range(times):
+for label, method, path, body in json.loads(sys.stdin.read()):
+    for _ in range(2 if method == "GET" else 1):
         with CaptureQueriesContext(connection) as queries:
-            answer = getattr(client, method.lower())(path, data or {}, secure=True)
+            if method == "GET":
+                answer = client.get(path, secure=True)
+            else:
+                form = body.replace("{key}", secrets.token_urlsafe(32)).replace("{n}", "0")
+                answer = client.post(
+                    path, form, content_type="application/x-www-form-urlencoded", secure=True
+                )
         assert answer.status_code < 400, (label, answer.status_code)
     counts[label] = len(queries)
 print(json.dumps(counts))
@@ -248,16 +264,15 @@ print(json.dumps(counts))
 
 
 def queries_per_request(
-    env: dict[str, str], requests: list[tuple[str, str, str, dict | None]]
+    env: dict[str, str], requests: list[tuple[str, str, str, str]]
 ) -> dict[str, int]:
-    """SQL queries of each (label, method, path, form) request, on a warm cache (GET asked twice)."""
-    plan = [
-        (label, method, path, data, 2 if method == "GET" else 1)
-        for label, method, path, data in requests
-    ]
+    """SQL queries of each (label, method, path, form body) request; GETs on a warm cache.
+
+    In a form body "{key}" becomes a new submission key, as in `wrk()`.
+    """
     done = subprocess.run(
         [sys.executable, "-c", _COUNT_QUERIES],
-        input=json.dumps(plan),
+        input=json.dumps(requests),
         env={**env, "DJANGO_SETTINGS_MODULE": "memorial.settings", "ALLOWED_HOSTS": "127.0.0.1"},
         cwd=BASE_DIR,
         capture_output=True,
@@ -266,6 +281,19 @@ def queries_per_request(
     if done.returncode:
         raise SystemExit(f"counting queries failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def count_rows(database_url: str, sql: str, params: list) -> int:
+    with contextlib.closing(_connect(database_url)) as connection:
+        return connection.execute(sql, params).fetchone()[0]
+
+
+def server_kind(database_url: str) -> str:
+    """What the bench runs on, for its header: "PostgreSQL 15.14 at 127.0.0.1:5432"."""
+    with contextlib.closing(_connect(database_url)) as connection:
+        version = connection.execute("SHOW server_version").fetchone()[0]
+    host = urllib.parse.urlsplit(database_url).hostname or "a local socket (embedded)"
+    return f"PostgreSQL {version.split()[0]} at {host}"
 
 
 def print_table(header: list[str], rows: list[list[str]]) -> None:

@@ -26,7 +26,8 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local deadline, expected, unexpected, etag, counter
+-- expected and unexpected are globals: done() reads them from each thread with thread:get().
+local deadline, etag, counter
 function init(args)
   math.randomseed(os.time() * 1000 + id)
   deadline = os.time() + seconds

@@ -25,6 +25,11 @@ def home(request):
     return render(request, "tributes/home.html", {"events": events, "memorials": memorials})
 
 
+def deep_page_path(memorial, number: int) -> str:
+    """The address of the memorial's page `number` (the benchmarks ask for a deep one)."""
+    return f"{memorial.get_absolute_url()}?page={number}"
+
+
 def _shown_service(memorial):
     service = getattr(memorial, "service", None)
     return service if service is not None and service.shown else None
