@@ -50,28 +50,9 @@ PROXY_HEADERS = {
 
 
 def _connect(url: str):
-    try:
-        import psycopg
-    except ImportError:
-        import psycopg2
+    import psycopg
 
-        connection = psycopg2.connect(url)
-        connection.autocommit = True
-        return _Psycopg2(connection)
     return psycopg.connect(url, autocommit=True)
-
-
-class _Psycopg2:
-    def __init__(self, connection):
-        self.connection = connection
-
-    def execute(self, sql, params=None):
-        cursor = self.connection.cursor()
-        cursor.execute(sql, params)
-        return cursor
-
-    def close(self):
-        self.connection.close()
 
 
 def _answers(host: str, port: int) -> bool:
