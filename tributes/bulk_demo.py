@@ -170,6 +170,16 @@ def _live_event(memorial: Memorial, now: dt.datetime) -> CandleEvent:
     return event
 
 
+def add_rows(
+    memorial: Memorial, *, tributes: int, comments_per_tribute: int, candles: int, now=None
+) -> None:
+    """Published tributes, their comments and candles on `memorial` (the EXPLAIN tests use it)."""
+    now = now or timezone.now()
+    _tributes(memorial.pk, tributes, now)
+    _comments(memorial.pk, comments_per_tribute)
+    _candles(memorial.pk, candles, now, key=f"rows-{memorial.pk}-")
+
+
 def already_loaded() -> bool:
     return Memorial.objects.filter(slug__startswith=ORDINARY_SLUG_PREFIX).exists()
 
