@@ -3,15 +3,14 @@ growing as a memorial is loved more (ten times the tributes, comments and candle
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.support.factories import CandleEventFactory, MemorialFactory, TributeFactory
+from tests.support.events import live_event
+from tests.support.factories import MemorialFactory, TributeFactory
 from tributes import bulk_demo
 from tributes.models import Status, Tribute
 
@@ -76,14 +75,7 @@ def test_query_counts_are_pinned_and_do_not_grow_with_rows(client, moderator_cli
     memorial = MemorialFactory(slug="loved")
     bulk_demo.add_rows(memorial, tributes=40, comments_per_tribute=2, candles=20, now=now)
     TributeFactory.create_batch(3, memorial=memorial, status=Status.PENDING)
-    start = (now - dt.timedelta(minutes=5)).astimezone(memorial.zone)
-    event = CandleEventFactory(
-        memorial=memorial,
-        local_date=start.date(),
-        local_time=start.time().replace(microsecond=0),
-        time_zone=memorial.time_zone,
-        duration=dt.timedelta(hours=2),
-    )
+    event = live_event(memorial, now)
     tribute = Tribute.objects.for_memorial(memorial).published().first()
     addresses = pages(memorial, event, tribute)
     # The moderator's first request also stamps their session: not part of any page's cost.

@@ -8,7 +8,6 @@ they ran, and no plan may read tributes, comments or candles by a sequential sca
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -17,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.support.factories import CandleEventFactory, MemorialFactory
+from tests.support.events import live_event
+from tests.support.factories import MemorialFactory
 from tributes import bulk_demo
 from tributes.models import Tribute
 
@@ -34,14 +34,7 @@ def loved_memorial():
     for _ in range(199):
         other = MemorialFactory()
         bulk_demo.add_rows(other, tributes=90, comments_per_tribute=1, candles=18, now=now)
-    start = (now - dt.timedelta(minutes=5)).astimezone(memorial.zone)
-    event = CandleEventFactory(
-        memorial=memorial,
-        local_date=start.date(),
-        local_time=start.time().replace(microsecond=0),
-        time_zone=memorial.time_zone,
-        duration=dt.timedelta(hours=2),
-    )
+    event = live_event(memorial, now)
     with connection.cursor() as cursor:
         for table in (*SCANNED_TABLES, "tributes_memorial", "tributes_candleevent"):
             cursor.execute(f"VACUUM ANALYZE {table}")
