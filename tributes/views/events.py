@@ -32,6 +32,7 @@ from tributes.candles.status import (
 from tributes.models import EventState
 from tributes.security.ratelimits import rate_limited
 from tributes.security.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
+from tributes.views.caching import public_when_the_same_for_everyone
 from tributes.zones import remember_zone, visitor_zone
 
 
@@ -123,6 +124,7 @@ def event_ics(request, slug):
     return response
 
 
+@public_when_the_same_for_everyone
 @require_GET
 def event_wave(request, slug):
     event = get_visible_event(request, slug)

@@ -8,11 +8,13 @@ from django.views.decorators.http import require_safe
 from tributes.access import get_visible_memorial
 from tributes.models import Candle, CandleEvent, Comment, Memorial, Tribute
 from tributes.models.candles import burning_at
+from tributes.views.caching import public_when_the_same_for_everyone
 from tributes.views.tributes import writing_context
 
 TRIBUTES_PER_PAGE = 10
 
 
+@public_when_the_same_for_everyone
 @require_safe
 def home(request):
     now = timezone.now()
