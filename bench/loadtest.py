@@ -30,8 +30,10 @@ from bench.production import BASE_DIR, MANAGE, debian_binary, production_env
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 LOCAL_REDIS = ("127.0.0.1", 6379)
 WRK_SCRIPT = BASE_DIR / "bench" / "wrk.lua"
-# An answer slower than this is an error (a visitor on a phone has given up by then).
-TIMEOUT_SECONDS = 5
+# An answer slower than this is an error (a visitor on a phone has given up by then). Kept
+# below gunicorn's keep-alive (5 s): wrk's wait for the last answers must end before gunicorn
+# closes the idle connections, which wrk would count as read errors.
+TIMEOUT_SECONDS = 3
 # Form fields every bench POST carries: a CSRF secret in the cookie and in the form, as a browser
 # sends them (32 characters: an unmasked secret, which Django accepts).
 CSRF_TOKEN = "benchcsrftoken" + "x" * 18
@@ -195,7 +197,7 @@ def wrk(
             f"--connections={connections}",
             # wrk stops sending at `seconds` (wrk.lua) and waits for the last answers: each is
             # answered or, after TIMEOUT_SECONDS, counted as an error before wrk ends.
-            f"--duration={seconds + TIMEOUT_SECONDS + 2}s",
+            f"--duration={seconds + TIMEOUT_SECONDS + 1}s",
             f"--timeout={TIMEOUT_SECONDS}s",
             f"--script={WRK_SCRIPT}",
             f"http://127.0.0.1:{port}{path}",
