@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -29,7 +30,17 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "32"))
-PAGES = ["/", "/memorials/teddy-ashby/", "/robots.txt", "/sitemap.xml"]
+# A made-up secret link among them: its token must never reach the log.
+SECRET = "BenchSecretToken0123456789"  # noqa: S105 (made up)
+PAGES = [
+    "/",
+    "/memorials/teddy-ashby/",
+    "/robots.txt",
+    "/sitemap.xml",
+    f"/your-tribute/{SECRET}/?email=sam%40example.org",
+]
+# An IP address in a log line, other than in the address the server says it listens on.
+CLIENT_ADDRESS = re.compile(r"(?<![/\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.:]\d)")
 START_TIMEOUT = 180
 
 
@@ -128,7 +139,9 @@ def main() -> int:
         still_serving = fetch(base + "/") == 200
         robots = urllib.request.urlopen(base + "/robots.txt", timeout=30).read().decode()
         counts = collections.Counter(statuses)
-        errors = sum(n for status, n in counts.items() if status != 200)
+        # The made-up secret link is answered with the kind "link not found" page.
+        expected = [404 if SECRET in url else 200 for url in urls]
+        errors = sum(status != want for status, want in zip(statuses, expected, strict=True))
         print(f"make run on port {port}: {REQUESTS} requests, {CLIENTS} at a time")
         print(f"  answers: {dict(sorted(counts.items()))} in {elapsed:.1f} s")
         print(f"  errors: {errors}")
@@ -150,6 +163,18 @@ def main() -> int:
         if n > 1 and line.strip() and '"GET ' not in line
     ]
     traceback = any("Traceback" in line or "Exception ignored" in line for line in output.lines)
+    secrets_logged = [line for line in output.lines if SECRET in line or "sam@" in line]
+    addresses_logged = [
+        line for line in output.lines if CLIENT_ADDRESS.search(line.replace(base, ""))
+    ]
+    print(
+        f"  lines with the secret link's token or an email address: {len(secrets_logged)}"
+        + (f" (e.g. {secrets_logged[0]!r})" if secrets_logged else "")
+    )
+    print(
+        f"  lines with a client's IP address: {len(addresses_logged)}"
+        + (f" (e.g. {addresses_logged[0]!r})" if addresses_logged else "")
+    )
     print(
         f"  log lines printed twice: {len(repeated)}"
         + (f" (e.g. {repeated[0]!r})" if repeated else "")
@@ -160,7 +185,14 @@ def main() -> int:
     if os.environ.get("BENCH_SHOW_LOG"):
         print("\n".join(output.lines))
     print(f"  last line: {output.lines[-1] if output.lines else ''}")
-    ok = errors == 0 and still_serving and not repeated and not traceback
+    ok = (
+        errors == 0
+        and still_serving
+        and not repeated
+        and not traceback
+        and not secrets_logged
+        and not addresses_logged
+    )
     return 0 if ok else 1
 
 

@@ -80,6 +80,19 @@ def request(
     timeout: float = 10.0,
 ) -> int:
     """Status of one request (0 when the connection failed or timed out)."""
+    return answer(port, method, path, body=body, headers=headers, timeout=timeout)[0]
+
+
+def answer(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    body: str | None = None,
+    headers: dict | None = None,
+    timeout: float = 10.0,
+) -> tuple[int, dict[str, str]]:
+    """Status and headers of one request (0 and none when the connection failed or timed out)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(
@@ -87,9 +100,9 @@ def request(
         )
         response = connection.getresponse()
         response.read()
-        return response.status
+        return response.status, {name.lower(): value for name, value in response.getheaders()}
     except OSError:
-        return 0
+        return 0, {}
     finally:
         connection.close()
 
@@ -200,14 +213,17 @@ def site_config(app_port: int, port: int, folder: Path) -> str:
 
 
 @contextlib.contextmanager
-def nginx(app_port: int) -> Iterator[int]:
-    """nginx in front of the app on app_port; yields nginx's port."""
+def nginx(app_port: int, config=site_config) -> Iterator[int]:
+    """nginx in front of the app on app_port; yields nginx's port.
+
+    `config(app_port, port, folder)` writes the site (bench/cluster.py passes one with two servers).
+    """
     binary = nginx_binary()
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="memorial-nginx-"))
     # As root, nginx's workers run as nobody and must be able to write their temporary files.
     folder.chmod(0o777)
-    (folder / "memorial.conf").write_text(site_config(app_port, port, folder))
+    (folder / "memorial.conf").write_text(config(app_port, port, folder))
     temp_paths = (
         "\n".join(
             f"    {kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi")

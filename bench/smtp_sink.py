@@ -1,13 +1,17 @@
 """A small SMTP server for the fault benches: it keeps what it is sent, and can be slow or down.
 
 It speaks enough SMTP for Django's backend (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, no TLS).
-`delay` holds the answer to each message's final dot for that many seconds (a slow server);
-`down()` closes the port (connections refused) and `up()` opens it again.
+`delay` holds the answer to each message's final dot for that many seconds (a slow server); a
+client that hangs up meanwhile (a worker killed mid-send) gets nothing kept, as with a server
+that never said it took the message. `down()` closes the port (connections refused) and `up()`
+opens it again. Each kept message is counted with its Message-ID, so that a copy of one email
+sent twice shows as a duplicate (tributes/emails.py gives every attempt the same Message-ID).
 """
 
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import threading
 import time
@@ -18,6 +22,7 @@ class SmtpSink:
     def __init__(self, delay: float = 0.0) -> None:
         self.delay = delay
         self.recipients: Counter[str] = Counter()
+        self.message_ids: Counter[str] = Counter()
         self.receiving = threading.Event()
         self._listener: socket.socket | None = None
         self._lock = threading.Lock()
@@ -42,7 +47,18 @@ class SmtpSink:
 
     @property
     def messages(self) -> int:
-        return sum(self.recipients.values())
+        return sum(self.message_ids.values())
+
+    @property
+    def duplicates(self) -> int:
+        """Copies beyond the first of each Message-ID."""
+        return sum(count - 1 for count in self.message_ids.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self.recipients.clear()
+            self.message_ids.clear()
+        self.receiving.clear()
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -75,11 +91,17 @@ class SmtpSink:
                 elif verb == "DATA":
                     say("354 go on")
                     self.receiving.set()
-                    while stream.readline() not in (b".\r\n", b".\n", b""):
-                        pass
+                    message_id, in_headers = "", True
+                    while (data := stream.readline()) not in (b".\r\n", b".\n", b""):
+                        if in_headers and data.lower().startswith(b"message-id:"):
+                            message_id = data.split(b":", 1)[1].strip().decode()
+                        in_headers = in_headers and data not in (b"\r\n", b"\n")
                     time.sleep(self.delay)
+                    if _hung_up(client):
+                        return
                     with self._lock:
                         self.recipients.update(recipients)
+                        self.message_ids[message_id] += 1
                     say("250 kept")
                 elif verb == "QUIT":
                     say("221 bye")
@@ -90,3 +112,14 @@ class SmtpSink:
             return
         finally:
             client.close()
+
+
+def _hung_up(client: socket.socket) -> bool:
+    """Whether the client closed its end (after the final dot it sends nothing until answered)."""
+    readable, _, _ = select.select([client], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return client.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True

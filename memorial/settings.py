@@ -134,6 +134,9 @@ if DATABASE_POOL:
         # kind 503 page (DatabaseOutageMiddleware) instead of hanging.
         "timeout": 3,
     }
+# Behind PgBouncer in transaction mode (README, Several machines) a cursor cannot outlive its
+# transaction, so Django's server-side cursors (QuerySet.iterator()) must be off.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_TRANSACTION_POOLER", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -250,6 +253,14 @@ HEALTH_MAX_TASK_WAIT_SECONDS = env.int("HEALTH_MAX_TASK_WAIT_SECONDS", 600)
 # that no photo refers to are swept, once every HOUSEKEEPING_INTERVAL_HOURS.
 TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", 14)
 HOUSEKEEPING_INTERVAL_HOURS = env.float("HOUSEKEEPING_INTERVAL_HOURS", 6)
+# A task RUNNING for longer than this is taken to be abandoned by a dead worker and run again
+# (tributes/task_leases.py); longer than any of our tasks can take (one email, 20 s at most).
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", 300)
+# A worker's claim on one email's send runs out after this (a worker that died mid-send), so
+# that another may send it; shorter than the lease, so a task taken back can claim it.
+EMAIL_SEND_CLAIM_SECONDS = env.int("EMAIL_SEND_CLAIM_SECONDS", 120)
+# Waits before the next attempt when the mail server fails: 1, 3, then 10 minutes.
+EMAIL_RETRY_DELAYS = env.list("EMAIL_RETRY_DELAYS", [60, 180, 600], subcast=int)
 
 # Email: console in development, SMTP when EMAIL_HOST is set, captured in memory by tests.
 _email_host = env.str("EMAIL_HOST", "")
@@ -459,7 +470,9 @@ LOGGING = {
         "tributes.security": {"level": "INFO"},
     },
 }
-# Error mails (and the debug page) leave out client addresses, cookies and query strings.
+# Error mails (and the debug page) leave out client addresses, cookies, query strings and the
+# tokens of secret links.
+DEFAULT_EXCEPTION_REPORTER = "memorial.logs.PrivateExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "memorial.logs.PrivateExceptionReporterFilter"
 
 # Optional error tracking: with SENTRY_DSN set, errors go to Sentry (or a compatible service such

@@ -219,3 +219,15 @@ def test_a_moderator_approving_is_not_kept_waiting_by_the_mail_server(moderator,
     )
     decisions.approve(tribute, by=moderator)
     assert OutgoingEmail.objects.get().subject.startswith("Your tribute to")
+
+
+def test_every_attempt_at_one_email_carries_the_same_message_id(settings, memorial):
+    settings.MAILERS = {"default": {"BACKEND": "tests.support.failing_mail.EmailBackend"}}
+    post_directly(memorial, email="sam@example.org")
+    email = OutgoingEmail.objects.get()
+    assert emails.deliver.call(email.pk) == "will try again"
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    assert emails.deliver.call(email.pk) == "sent"
+    [message] = mail.outbox
+    expected = emails.message_id("outbox", email.pk, email.created_at)
+    assert message.message()["Message-ID"] == expected

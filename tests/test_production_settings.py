@@ -55,3 +55,16 @@ def test_the_file_email_backend_writes_each_message_to_the_folder_given(tmp_path
     text = message.read_text()
     assert "Subject: A candle for Teddy" in text
     assert "To: claire@example.org" in text
+
+
+def test_behind_a_transaction_pooler_server_side_cursors_are_off():
+    show = (
+        "from django.db import connection; "
+        "print(connection.settings_dict['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    pooled = run_manage(
+        production_env(DATABASE_TRANSACTION_POOLER="1"), "shell", "-v", "0", "-c", show
+    )
+    direct = run_manage(production_env(), "shell", "-v", "0", "-c", show)
+    assert pooled.returncode == 0, pooled.stderr
+    assert (pooled.stdout.strip(), direct.stdout.strip()) == ("True", "False")

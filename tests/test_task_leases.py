@@ -3,15 +3,20 @@ at least once with the duplicate suppressed, recorded sent only once the server 
 (issue 13, item 3)."""
 
 import datetime as dt
+import signal
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from tests.support.factories import CandleEventFactory
+from tests.support.outage_proxy import OutageProxy
 from tests.support.posting import post_directly, run_due_tasks
+from tests.support.smtp import smtp_server
+from tests.support.workers import WAIT_SECONDS, WorkerOutput, start_worker
 from tributes import emails, task_leases
 from tributes.candles import reminders
 from tributes.models import ModerationNotice, OutgoingEmail, ReminderSignup
@@ -133,3 +138,49 @@ def test_any_worker_starting_a_task_takes_back_abandoned_ones(confirmed_signup, 
     row.refresh_from_db()
     assert row.status == TaskResultStatus.SUCCESSFUL
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_send_is_taken_back_by_the_next_worker_and_sent_once(memorial):
+    """No cron and no other task to start: the second worker's housekeeping thread takes the
+    task back once its lease has run out, and the email reaches the server once."""
+    post_directly(memorial, email="sam@example.org")
+    email = OutgoingEmail.objects.get(to="sam@example.org")
+    doorway = OutageProxy(connection.settings_dict)
+    # The server holds each answer a second; the first worker is killed while it waits.
+    with smtp_server(delay=1.0) as server:
+        short_leases = {
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(server.port),
+            "EMAIL_USE_TLS": "0",
+            "TASK_LEASE_SECONDS": "3",
+            "EMAIL_SEND_CLAIM_SECONDS": "2",
+        }
+        first = start_worker(doorway.url(), **short_leases)
+        try:
+            assert server.collector.receiving.wait(WAIT_SECONDS), "the first worker sent nothing"
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=WAIT_SECONDS)
+        email.refresh_from_db()
+        assert (email.sent_at, email.attempts) == (None, 1)
+        left = DBTaskResult.objects.get(status=TaskResultStatus.RUNNING)
+        assert left.task_path == "tributes.emails.deliver"
+
+        second = start_worker(doorway.url(), **short_leases)
+        output = WorkerOutput(second)
+        try:
+            output.wait_for("took back 1 task(s)")
+            output.wait_for(f"Task id={left.id} path=tributes.emails.deliver state=SUCCESSFUL")
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(timeout=WAIT_SECONDS)
+    doorway.close()
+    assert [m["To"] for m in server.collector.messages] == ["sam@example.org"]
+    email.refresh_from_db()
+    assert email.sent_at is not None
+    assert email.attempts == 2
+    left.refresh_from_db()
+    assert left.status == TaskResultStatus.SUCCESSFUL
+    assert left.return_value == "sent"
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).exists()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+import urllib.parse
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -43,11 +44,12 @@ TRANSIENT_MAIL_ERRORS = (
     TimeoutError,
 )
 MAX_ATTEMPTS = 5
-RETRY_DELAYS = [dt.timedelta(minutes=1), dt.timedelta(minutes=3), dt.timedelta(minutes=10)]
+# 1, 3, then 10 minutes unless EMAIL_RETRY_DELAYS says otherwise (the fault bench's are short).
+RETRY_DELAYS = [dt.timedelta(seconds=seconds) for seconds in settings.EMAIL_RETRY_DELAYS]
 # A worker that claimed a send and has not finished after this long is taken to be gone (the
 # mail server's timeout is 20 seconds), so another may send it. Shorter than the task queue's
 # lease (tributes/task_leases.py), so a task taken back from a dead worker can claim it.
-SEND_CLAIM_TIMEOUT = dt.timedelta(minutes=2)
+SEND_CLAIM_TIMEOUT = dt.timedelta(seconds=settings.EMAIL_SEND_CLAIM_SECONDS)
 
 
 def absolute(path: str) -> str:
@@ -61,6 +63,16 @@ def _render(name: str, context: dict) -> tuple[str, str, str]:
     text = render_to_string(f"emails/{name}.txt", context)
     html = render_to_string(f"emails/{name}.html", context)
     return subject, text, html
+
+
+def message_id(kind: str, pk: int, at: dt.datetime) -> str:
+    """The Message-ID of one email, the same on every attempt to send it.
+
+    A copy sent twice (a worker that died between the server's answer and recording it) is then
+    recognisably the same message, and mail systems that keep one copy per Message-ID show it once.
+    """
+    host = urllib.parse.urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{kind}.{pk}.{int(at.timestamp())}@{host}>"
 
 
 def _message(
@@ -114,7 +126,8 @@ def deliver(email_id: int) -> str:
         deliver.using(run_after=email.sending_since + SEND_CLAIM_TIMEOUT).enqueue(email_id)
         return "being sent by another worker: will look again"
     email = OutgoingEmail.objects.get(pk=email_id)
-    message = _message(email.subject, email.text, email.html, to=email.to, headers=email.headers)
+    headers = {**email.headers, "Message-ID": message_id("outbox", email.pk, email.created_at)}
+    message = _message(email.subject, email.text, email.html, to=email.to, headers=headers)
     try:
         message.send()
     except TRANSIENT_MAIL_ERRORS as error:
@@ -222,6 +235,7 @@ def send_reminder_confirmation(
 def send_reminder(signup: ReminderSignup, *, unsubscribe_token: str) -> None:
     """The reminder itself, sent now by its task. Raises when the server fails."""
     context, headers = _reminder_context(signup, unsubscribe_token)
+    headers["Message-ID"] = message_id("reminder", signup.pk, signup.remind_at)
     _message(*_render("reminder", context), to=signup.email, headers=headers).send()
 
 

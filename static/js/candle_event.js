@@ -99,9 +99,22 @@
     return item;
   }
 
+  // The wall draws one candle for each lit, up to its size: new ones are copies of the
+  // server's own drawing (a <template>), so no markup is ever built from what visitors wrote.
+  function fillWall(count) {
+    var wall = root.querySelector("[data-candle-wall]");
+    var template = root.querySelector("template[data-wall-candle]");
+    if (!wall || !template || !template.content.firstElementChild) { return; }
+    var target = Math.min(count, parseInt(wall.dataset.wallSize, 10) || 0);
+    while (wall.children.length < target) {
+      wall.appendChild(template.content.firstElementChild.cloneNode(true));
+    }
+  }
+
   function render(status) {
     var count = root.querySelector("[data-candle-count]");
     if (count && count.textContent !== status.count_text) { count.textContent = status.count_text; }
+    fillWall(status.count);
     var list = root.querySelector("[data-candle-list]");
     if (list) {
       status.candles.slice().reverse().forEach(function (candle) {

@@ -31,6 +31,13 @@
         );
       });
     }
+    // Where a button works, it replaces the plain link to the share section.
+    var fallback = box.querySelector("[data-share-fallback]");
+    if (fallback && ((shareButton && !shareButton.hidden) || (copyButton && !copyButton.hidden))) {
+      fallback.hidden = true;
+      // At the top of a page one button is enough: the share sheet can copy too.
+      if (shareButton && !shareButton.hidden && copyButton) { copyButton.hidden = true; }
+    }
   }
 
   document.querySelectorAll("[data-share]").forEach(setUp);

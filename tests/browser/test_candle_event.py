@@ -71,6 +71,8 @@ def test_the_countdown_reaches_the_start_and_candles_appear_without_reload(
         page.clock.fast_forward(10_000)
         expect(page.locator("[data-candle-count]")).to_have_text("2 candles lit")
         expect(page.locator("[data-candle-list]").get_by_text("Jo")).to_be_visible()
+        # The wall drew Sam's candle with the page, and the poll added Jo's beside it.
+        expect(page.locator("[data-candle-wall] li")).to_have_count(2)
         assert page.evaluate("window.stillTheSamePage") is True
     assert script_errors == []
 
@@ -126,6 +128,7 @@ def test_without_javascript_a_visitor_chooses_a_zone_and_lights_a_candle(
         _light(page, "Kenji")
         expect(page.get_by_text("Thank you. Your candle is lit")).to_be_visible()
         expect(page.locator("[data-candle-count]")).to_have_text("1 candle lit")
+        expect(page.locator("[data-candle-wall] li")).to_have_count(1)
         page.get_by_role("link", name="See where the wave of light is now").click()
         expect(page.get_by_role("cell", name="Asia/Tokyo")).to_be_visible()
     context.close()

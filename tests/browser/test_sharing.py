@@ -28,8 +28,11 @@ def test_a_visitor_copies_the_memorials_link(browser: Browser, site, remembered,
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
     page = context.new_page()
     page.goto(site + remembered.get_absolute_url())
-    page.get_by_role("button", name="Copy the link").click()
-    expect(page.get_by_role("status").filter(has_text="The link is copied")).to_be_visible()
+    # The button at the top, beside the name (the full share section further down has one too).
+    hero = page.locator(".memorial-hero")
+    expect(hero.get_by_role("link", name="Share this page")).to_be_hidden()
+    hero.get_by_role("button", name="Copy the link").click()
+    expect(hero.get_by_role("status").filter(has_text="The link is copied")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == "http://127.0.0.1:8000/memorials/teddy/"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -47,6 +50,9 @@ def test_without_javascript_the_link_is_there_to_copy_and_no_button_is_dead(
     expect(page.get_by_role("link", name="http://127.0.0.1:8000/memorials/teddy/")).to_be_visible()
     expect(page.get_by_role("button", name="Copy the link")).to_be_hidden()
     expect(page.get_by_role("button", name="Share", exact=True)).to_be_hidden()
+    # At the top, a plain link leads to the address in the share section.
+    page.locator(".memorial-hero").get_by_role("link", name="Share this page").click()
+    expect(page).to_have_url(site + remembered.get_absolute_url() + "#share-and-keep")
     context.close()
 
 

@@ -69,10 +69,13 @@ def test_a_tribute_and_a_comment_are_posted_approved_and_then_seen(
 
     # A comment follows the same path.
     tribute = page.locator("article.tribute").filter(has_text="We light a candle for Teddy")
-    tribute.get_by_text("Write a comment to Sam Carter").click()
-    tribute.get_by_label("Your name").fill("Jo Lee")
-    tribute.get_by_label("Your comment").fill("Sunday candles here too.")
-    tribute.get_by_role("button", name="Send your comment").click()
+    tribute.get_by_role("link", name="Write a comment to Sam Carter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "A comment on the tribute from Sam Carter"
+    )
+    page.get_by_label("Your name").fill("Jo Lee")
+    page.get_by_label("Your comment").fill("Sunday candles here too.")
+    page.get_by_role("button", name="Send your comment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your comment")
     page.goto(memorial_url)
     expect(page.get_by_text("Sunday candles here too.")).to_have_count(0)
@@ -87,11 +90,37 @@ def test_a_visitors_mistake_is_explained_and_their_words_are_kept(page: Page, si
     page.goto(site + memorial.get_absolute_url())
     page.get_by_label("Your tribute").fill("Words I do not want to lose.")
     page.get_by_role("button", name="Leave your tribute").click()
-    expect(page.get_by_text("Please tell the family your name.")).to_be_visible()
+    # The summary at the top takes the focus, and its link takes a keyboard to the field.
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
     expect(page.get_by_label("Your tribute")).to_have_value("Words I do not want to lose.")
+    summary.get_by_role("link", name="Please tell the family your name.").click()
+    expect(page.get_by_label("Your name")).to_be_focused()
     page.get_by_label("Your name").fill("Sam")
     page.get_by_role("button", name="Leave your tribute").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your tribute")
+    # What happens next is read first; lighting a candle and changing the words are one click on.
+    expect(page.locator("[data-focus-on-load]")).to_be_focused()
+    expect(page.get_by_role("link", name="Light a candle for Teddy Ashby")).to_be_visible()
+    expect(page.get_by_role("button", name="Save your changes")).to_be_hidden()
+    page.get_by_text("Change your tribute").click()
+    expect(page.get_by_role("textbox", name="Your tribute")).to_have_value(
+        "Words I do not want to lose."
+    )
+
+
+def test_the_chosen_photo_is_shown_before_sending(page: Page, site, tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "garden.png"
+    Image.new("RGB", (640, 480), (200, 160, 90)).save(photo)
+    memorial = MemorialFactory(name="Teddy Ashby", slug="teddy")
+    page.goto(site + memorial.get_absolute_url())
+    page.get_by_label("A photo (optional)").set_input_files(str(photo))
+    preview = page.locator(".photo-preview")
+    expect(preview.locator("canvas")).to_be_visible()
+    expect(preview).to_contain_text("Your photo, garden.png, will be added when you send the form.")
+    assert preview.locator("canvas").evaluate("c => [c.width, c.height]") == [480, 360]
 
 
 def test_a_double_click_a_reload_and_a_resent_form_save_one_tribute(page: Page, site):

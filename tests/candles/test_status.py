@@ -98,3 +98,29 @@ def test_a_private_memorials_poll_is_private_to_its_family(client, owner):
     with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
         # The family's answer was never shared with visitors: still 404 for them.
         assert client.get(reverse("tributes:event_status", args=[event.slug])).status_code == 404
+
+
+def test_the_event_page_draws_a_candle_for_each_lit_up_to_the_walls_size(client, event):
+    from tributes.candles.status import WALL_CANDLES
+
+    CandleFactory.create_batch(3, event=event, memorial=event.memorial, lit_at=START)
+    url = event.get_absolute_url()
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        page = client.get(url).text
+    wall = page[
+        page.index("data-candle-wall") : page.index("</ul>", page.index("data-candle-wall"))
+    ]
+    assert wall.count('<svg class="candle-art is-lit"') == 3
+    assert f'data-wall-size="{WALL_CANDLES}"' in wall
+    assert "3 candles lit" in page
+
+    CandleFactory.create_batch(
+        WALL_CANDLES, event=event, memorial=event.memorial, lit_at=START + dt.timedelta(seconds=5)
+    )
+    with time_machine.travel(START + dt.timedelta(minutes=2), tick=False):
+        page = client.get(url).text
+    wall = page[
+        page.index("data-candle-wall") : page.index("</ul>", page.index("data-candle-wall"))
+    ]
+    assert wall.count('<svg class="candle-art is-lit"') == WALL_CANDLES
+    assert f"{WALL_CANDLES + 3} candles lit" in page

@@ -13,12 +13,23 @@ def love_url(tribute) -> str:
     return reverse("tributes:send_love", kwargs={"slug": tribute.memorial.slug, "pk": tribute.pk})
 
 
-def test_each_published_tribute_has_a_labelled_comment_form(client, memorial):
-    tribute = TributeFactory(memorial=memorial)
+def test_each_published_tribute_links_to_its_comment_page_without_a_form_of_its_own(
+    client, memorial
+):
+    tribute = TributeFactory(memorial=memorial, author_name="Sam Carter")
     page = client.get(memorial.get_absolute_url()).text
-    assert write_comment_url(tribute) in page
-    assert f'id="comment-{tribute.pk}-author_name"' in page
-    assert f'for="comment-{tribute.pk}-body"' in page
+    assert f'href="{write_comment_url(tribute)}"' in page
+    assert "Write a comment" in page and "to Sam Carter" in page
+    # The memorial page holds one writing form (the tribute's), not one per tribute.
+    assert f'action="{write_comment_url(tribute)}"' not in page
+    assert f'id="comment-{tribute.pk}-author_name"' not in page
+
+
+def test_the_comment_page_has_a_labelled_form(client, memorial):
+    tribute = TributeFactory(memorial=memorial)
+    page = client.get(write_comment_url(tribute)).text
+    assert f'action="{write_comment_url(tribute)}"' in page
+    assert 'for="id_body"' in page and 'for="id_author_name"' in page
 
 
 def test_a_comment_waits_for_approval_and_is_hidden(client, memorial):

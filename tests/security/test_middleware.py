@@ -1,5 +1,7 @@
 """During a database outage a visitor gets a kind 503 with Retry-After, and their words back."""
 
+import logging
+
 import pytest
 from django.urls import reverse
 
@@ -28,6 +30,17 @@ def test_a_tribute_posted_while_the_database_is_stopped_comes_back_to_send_again
     response = client.post(write_tribute_url(memorial), payload)
     assert response.status_code == 302
     assert Tribute.objects.get().message == "We will always remember his laugh."
+
+
+def test_an_answer_during_an_outage_is_logged_once_with_its_reason(client, caplog):
+    memorial = MemorialFactory(slug="teddy")
+    with database_stopped():
+        response = client.get(memorial.get_absolute_url())
+    assert response.status_code == 503
+    said = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.name for r in said] == ["tributes.security.middleware"]
+    assert said[0].getMessage().startswith("database unavailable, answered 503: ")
+    assert said[0].exc_info is None
 
 
 def test_a_page_asked_for_while_the_database_is_stopped_is_a_kind_503(client):

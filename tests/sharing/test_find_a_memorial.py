@@ -122,4 +122,4 @@ def test_a_common_name_shows_the_closest_twenty_and_says_so(client):
         MemorialFactory(name=f"Sam Jones {n}")
     page = client.get("/find/", {"q": "sam"}).content.decode()
     assert "The 20 closest names" in page
-    assert page.count('class="card h-100"') == 20
+    assert page.count('class="memorial-card"') == 20

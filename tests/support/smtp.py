@@ -11,6 +11,7 @@ server keeps every message it accepted, parsed.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email
 import re
@@ -25,12 +26,22 @@ from aiosmtpd.controller import Controller
 
 
 class Collector:
-    def __init__(self) -> None:
+    """Keeps every message it accepted. With `delay`, it holds its answer to each message that
+    long before accepting it (a slow server); a client that hangs up meanwhile gets nothing kept
+    (aiosmtpd cancels the handler), as with a server that never said it took the message."""
+
+    def __init__(self, delay: float = 0.0) -> None:
         self.messages: list[EmailMessage] = []
         self.arrived = threading.Condition()
+        self.delay = delay
+        # Set when a client has sent a whole message and waits for the answer.
+        self.receiving = threading.Event()
 
     async def handle_DATA(self, server, session, envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=default)
+        self.receiving.set()
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.arrived:
             self.messages.append(message)
             self.arrived.notify_all()
@@ -89,8 +100,8 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def smtp_server() -> Iterator[SmtpServer]:
-    collector = Collector()
+def smtp_server(delay: float = 0.0) -> Iterator[SmtpServer]:
+    collector = Collector(delay)
     controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
     controller.start()
     try:

@@ -68,6 +68,43 @@ def test_the_page_counts_burning_candles(client, memorial):
     assert "3 candles are burning for Teddy Ashby." in client.get(memorial_url(memorial)).text
 
 
+def test_burning_candles_are_drawn_up_to_a_bound_and_the_rest_are_counted(client, memorial):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tributes.templatetags.memorial_candles import CANDLES_DRAWN
+
+    now = timezone.now()
+    CandleFactory.create_batch(CANDLES_DRAWN + 6, memorial=memorial)
+    # Lit a week ago for a day: gone out, older than every burning candle, yet still recorded.
+    CandleFactory(
+        memorial=memorial,
+        name="Nana Jo",
+        lit_at=now - dt.timedelta(days=7),
+        burns_until=now - dt.timedelta(days=6),
+    )
+    page = client.get(memorial_url(memorial)).text
+    assert page.count('class="memorial-candle lit-candle"') == CANDLES_DRAWN
+    assert page.count('class="candle-art is-lit"') >= CANDLES_DRAWN
+    assert f"{CANDLES_DRAWN + 6} candles are burning for Teddy Ashby." in page
+    assert "and 6 more candles" in page
+    assert "Candles that have gone out" in page
+    assert "Lit by Nana Jo on" in page
+
+
+def test_the_hero_offers_a_tribute_and_a_candle_and_a_placeholder_without_a_cover(client, memorial):
+    page = client.get(memorial_url(memorial)).text
+    hero = page[
+        page.index('<header class="memorial-hero">') : page.index(
+            "</header>", page.index('<header class="memorial-hero">')
+        )
+    ]
+    assert 'href="#write-tribute"' in hero and 'href="#light-a-candle"' in hero
+    assert 'class="portrait-placeholder"' in hero
+    assert 'id="write-tribute"' in page and 'id="light-a-candle"' in page
+
+
 def test_private_memorial_is_not_found_for_visitors_and_strangers(
     client, stranger, private_memorial
 ):

@@ -155,7 +155,8 @@ def test_the_memorial_page_shows_photos_with_srcset_sizes_and_dimensions(client,
     assert f"{cover.rendition_url(1200)} 1200w" in cover_img
     assert 'width="1200" height="900"' in cover_img
     assert 'alt="Teddy in his blue hat"' in cover_img
-    assert 'sizes="(min-width: 768px) 400px, 100vw"' in cover_img
+    # The portrait is 18rem wide beside the name on wider screens, the column's width on phones.
+    assert 'sizes="(min-width: 768px) 18rem, min(22rem, calc(100vw - 2rem))"' in cover_img
     # The cover is at the top of the page; tribute photos further down load when scrolled to.
     assert 'loading="lazy"' not in cover_img
     assert 'fetchpriority="high"' in cover_img

@@ -185,3 +185,32 @@ def test_a_deleted_tribute_takes_the_comments_under_it(client, posted):
     CommentFactory(tribute=tribute)
     client.post(delete_tribute(token))
     assert not Comment.objects.exists()
+
+
+def test_a_form_with_mistakes_opens_with_a_summary_linking_to_each_field(client, memorial):
+    response = post_tribute(client, memorial, author_name="", message="")
+    page = response.text
+    summary = page[
+        page.index("data-error-summary") : page.index("</ul>", page.index("data-error-summary"))
+    ]
+    assert 'href="#id_author_name">Please tell the family your name.</a>' in summary
+    assert 'href="#id_message">Please add a few words to your tribute.</a>' in summary
+    # The summary comes before the form, and each error is still beside its field.
+    assert page.index("data-error-summary") < page.index('id="id_author_name"')
+    assert page.count("Please add a few words to your tribute.") == 2
+
+
+def test_the_thank_you_page_offers_next_steps_a_copy_button_and_the_edit_form_one_click_away(
+    client, memorial
+):
+    response = post_tribute(client, memorial, message="My first words")
+    page = client.get(response["Location"]).text
+    assert "Thank you for your tribute" in page
+    assert f'href="{memorial.get_absolute_url()}#light-a-candle"' in page
+    assert "Light a candle for Teddy Ashby" in page
+    assert "Back to the memorial to Teddy Ashby" in page
+    assert "data-copy-button" in page and "Copy your private link" in page
+    assert '<details class="edit-yours" aria-labelledby="edit-heading">' in page
+    # Opened again later from the private link, the edit form is open at once.
+    later = client.get(response["Location"].split("?")[0]).text
+    assert '<details class="edit-yours" aria-labelledby="edit-heading" open>' in later

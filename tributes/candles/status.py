@@ -16,6 +16,8 @@ from tributes.models import Candle, CandleEvent, EventState
 
 NEWEST_CANDLES = 12
 NAMES_ON_RECORD = 200
+# The event page draws one candle for each lit, up to this many (the count says the rest).
+WALL_CANDLES = 60
 # The count and newest candles are shared by every poller of an event for this long.
 STATUS_CACHE_SECONDS = 2
 
@@ -116,6 +118,7 @@ def event_page(
     event_zone = event.zone_for(zone)
     state = event.state(at=now, zone=event_zone)
     your_candle = visitors_candle(event, visitor_key)
+    status = as_seen_by_its_lighter(event_candle_status(event, fresh=True), your_candle)
     return {
         "event": event,
         "state": state,
@@ -124,7 +127,9 @@ def event_page(
         "ends_at": event.end_in(event_zone),
         "event_zone": event_zone,
         "visitor_zone": zone,
-        "status": as_seen_by_its_lighter(event_candle_status(event, fresh=True), your_candle),
+        "status": status,
+        "wall": range(min(status["count"], WALL_CANDLES)),
+        "wall_size": WALL_CANDLES,
         "your_candle": your_candle,
         "names_on_record": (
             event.candles.filter(show_name=True, words_held=False)[:NAMES_ON_RECORD]

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import DatabaseError
 
+from tributes import task_leases
+
 logger = logging.getLogger(__name__)
 
 
@@ -42,3 +44,11 @@ def tidy() -> None:
             step()
         except (DatabaseError, OSError):
             logger.exception("Housekeeping step %s failed; it runs again next time", step.__name__)
+
+
+def take_back_abandoned_tasks() -> None:
+    """Make READY again the tasks a dead worker left RUNNING; an outage is logged, not raised."""
+    try:
+        task_leases.requeue_abandoned_tasks()
+    except DatabaseError as error:
+        logger.warning("Could not look for abandoned tasks (%s); looking again soon", error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.utils.translation import gettext_lazy as _
 
 from tributes.photos.pipeline import ACCEPT_ATTRIBUTE, MESSAGES, PreparedPhoto, prepare_photo
 
@@ -45,6 +46,16 @@ class PhotoField(forms.FileField):
         # Each form gives its own label and help text (tribute photo, memorial cover).
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("accept", ACCEPT_ATTRIBUTE)
+        # Words for the preview of the chosen photo (static/js/forms.js).
+        self.widget.attrs.setdefault(
+            "data-preview-shown", _("Your photo, %(name)s, will be added when you send the form.")
+        )
+        self.widget.attrs.setdefault(
+            "data-preview-none",
+            _(
+                "%(name)s is chosen and will be added when you send the form. It cannot be shown here."
+            ),
+        )
 
     def to_python(self, data) -> PreparedPhoto | None:
         upload = super().to_python(data)

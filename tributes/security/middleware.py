@@ -80,6 +80,9 @@ class DatabaseOutageMiddleware:
         }
         response = render(request, "503.html", context, status=503)
         response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        # The line above says it, with the reason: django.request would log each 503 a second
+        # time ("Service Unavailable: /path"). Django's own mark for an answer already logged.
+        response._has_been_logged = True
         return response
 
 

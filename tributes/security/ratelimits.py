@@ -121,8 +121,15 @@ def limit_reached(
                 rate=(limit.count, limit.seconds),
                 increment=True,
             )
-        except Exception:  # A cache outage must not stop people posting.
-            security_log.log.exception("rate limit cache unavailable action=%s", action)
+        except Exception as error:  # A cache outage must not stop people posting.
+            # Expected while Redis is away and handled: one warning line, not a traceback (and
+            # not an error mailed to the admins for every post).
+            security_log.log.warning(
+                "rate limit cache unavailable action=%s, letting it through (%s: %s)",
+                action,
+                type(error).__name__,
+                error,
+            )
             return None
         if usage and usage["should_limit"]:
             return Reached(scope=limit.scope, retry_after=max(1, usage["time_left"]))

@@ -54,5 +54,6 @@ def memorials_named(query: str) -> QuerySet[Memorial]:
 
 
 def find_memorials(query: str, *, limit: int = MAX_RESULTS) -> list[Memorial]:
-    """The first `limit` memorials named like `query` (at most 100 characters of it)."""
-    return list(memorials_named(query[:MAX_QUERY_LENGTH])[:limit])
+    """The first `limit` memorials named like `query` (at most 100 characters of it), each with
+    its cover photo (the result cards show it)."""
+    return list(memorials_named(query[:MAX_QUERY_LENGTH]).select_related("cover_photo")[:limit])

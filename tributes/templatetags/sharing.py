@@ -100,6 +100,13 @@ def share_links(url: str, title: str) -> dict:
     return {"url": _absolute(url), "title": title}
 
 
+@register.inclusion_tag("tributes/_share_button.html")
+def share_button(url: str, title: str) -> dict:
+    """One quiet button (share sheet or copy) for the top of a page; without JavaScript, a link
+    to the page's full share section."""
+    return {"url": _absolute(url), "title": title}
+
+
 @register.filter
 def print_url(photo: Photo) -> str:
     """The address of the rendition a printed page uses (the widest kept)."""

@@ -33,4 +33,4 @@ def light_memorial_candle(request, slug):
         submission_key=form.cleaned_data["submission_key"],
     )
     messages.success(request, _("Thank you. Your candle is lit on this page."))
-    return remember_visitor(request, redirect(f"{memorial.get_absolute_url()}#candles"))
+    return remember_visitor(request, redirect(f"{memorial.get_absolute_url()}#light-a-candle"))

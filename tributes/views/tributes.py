@@ -37,7 +37,8 @@ def private_page(view):
 
 
 def writing_context(request, memorial, tributes, *, is_owner: bool) -> dict:
-    """What the memorial page needs to let a visitor write: forms, and the love they sent.
+    """What the memorial page needs to let a visitor write: the tribute form, and the love they
+    sent. Comments are written on each tribute's own page (a link), so none of their forms is built.
 
     One query at most (the visitor's loves on this page), and none for a first-time visitor.
     """
@@ -53,8 +54,6 @@ def writing_context(request, memorial, tributes, *, is_owner: bool) -> dict:
         tribute.loved = tribute.pk in loved
         # Sending love twice with this form (a double click) is one love: see security/visitors.py.
         tribute.love_key = tokens.new_submission_key()
-        if visitor_may_post:
-            tribute.comment_form = CommentForm(auto_id=f"comment-{tribute.pk}-%s")
     return {
         "may_post": visitor_may_post,
         "tribute_form": TributeForm() if visitor_may_post else None,

@@ -4,6 +4,8 @@ django_tasks_db's `db_worker` stops with OperationalError when PostgreSQL restar
 and then nothing sends the emails and reminders. This command runs the same worker, and when the
 database is unreachable it waits (1 s, 2 s, 4 s ... up to --max-wait) and carries on, logging one
 warning per attempt. A systemd unit (README) restarts it if it stops for any other reason.
+Beside it, a housekeeping thread takes back tasks left RUNNING by a worker that died
+(tributes/task_leases.py) and, every few hours, prunes old results and sweeps unused photos.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from tributes import task_leases
 from tributes.management import housekeeping
 
 logger = logging.getLogger("tributes.worker")
@@ -36,11 +39,17 @@ def _close_connections() -> None:
             connection.connection = None
 
 
-def _housekeeping_loop(stop: threading.Event, interval_seconds: float) -> None:
+def _housekeeping_loop(stop: threading.Event, *, tidy_every: float | None) -> None:
+    """Take back abandoned tasks every LOOK_EVERY_SECONDS; tidy up every `tidy_every` seconds
+    (never when None). Runs in its own thread, with its own database connection."""
+    next_tidy = time.monotonic()
     while not stop.is_set():
-        housekeeping.tidy()
+        if tidy_every is not None and time.monotonic() >= next_tidy:
+            housekeeping.tidy()
+            next_tidy = time.monotonic() + tidy_every
+        housekeeping.take_back_abandoned_tasks()
         _close_connections()
-        stop.wait(interval_seconds)
+        stop.wait(task_leases.LOOK_EVERY_SECONDS)
 
 
 class Command(BaseCommand):
@@ -75,14 +84,17 @@ class Command(BaseCommand):
         )
         # The library's handlers: a first Ctrl-C or SIGTERM lets the current task finish.
         worker.configure_signals()
-        if housekeeping:
-            stop = threading.Event()
-            threading.Thread(
-                target=_housekeeping_loop,
-                args=(stop, settings.HOUSEKEEPING_INTERVAL_HOURS * 3600),
-                name="housekeeping",
-                daemon=True,
-            ).start()
+        # Every worker takes back the tasks of dead workers (safe to do from several at once);
+        # only those without --no-housekeeping prune and sweep.
+        threading.Thread(
+            target=_housekeeping_loop,
+            args=(threading.Event(),),
+            kwargs={
+                "tidy_every": settings.HOUSEKEEPING_INTERVAL_HOURS * 3600 if housekeeping else None
+            },
+            name="housekeeping",
+            daemon=True,
+        ).start()
         wait = 1.0
         while worker.running:
             started = time.monotonic()
