@@ -468,6 +468,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # Moderation decisions, logins and rate-limit hits: ids and reasons, no personal data.
         "tributes.security": {"level": "INFO"},
+        # The connection pool warns at every failed attempt to reconnect during a database
+        # outage; the outage middleware already says it once per answer, with its reason.
+        "psycopg.pool": {"level": "ERROR"},
     },
 }
 # Error mails (and the debug page) leave out client addresses, cookies, query strings and the
