@@ -26,8 +26,8 @@ import urllib.parse
 import warnings
 from pathlib import Path
 
-import psycopg2
-import psycopg2.sql
+import psycopg
+import psycopg.sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -76,7 +76,7 @@ def with_database(url: str, name: str) -> str:
 
 
 def recreate(server_url: str, name: str, *, create: bool = True) -> str:
-    connection = psycopg2.connect(server_url)
+    connection = psycopg.connect(server_url)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -87,7 +87,7 @@ def recreate(server_url: str, name: str, *, create: bool = True) -> str:
 
 
 def row_counts(url: str) -> dict[str, int]:
-    connection = psycopg2.connect(url)
+    connection = psycopg.connect(url)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT table_name FROM information_schema.tables "
@@ -96,9 +96,7 @@ def row_counts(url: str) -> dict[str, int]:
         tables = [row[0] for row in cursor.fetchall()]
         counts = {}
         for table in tables:
-            query = psycopg2.sql.SQL("SELECT count(*) FROM {}").format(
-                psycopg2.sql.Identifier(table)
-            )
+            query = psycopg.sql.SQL("SELECT count(*) FROM {}").format(psycopg.sql.Identifier(table))
             cursor.execute(query)
             counts[table] = cursor.fetchone()[0]
     connection.close()
@@ -114,7 +112,7 @@ def photo_files(media_root: Path) -> dict[str, str]:
 
 
 def referenced_files(url: str) -> set[str]:
-    connection = psycopg2.connect(url)
+    connection = psycopg.connect(url)
     with connection.cursor() as cursor:
         cursor.execute("SELECT renditions FROM tributes_photo")
         names = {item["name"] for (renditions,) in cursor.fetchall() for item in renditions}

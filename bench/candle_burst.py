@@ -71,13 +71,13 @@ Candle.objects.filter(memorial__slug=BENCH_MEMORIAL_SLUG).delete()
 def bench_database_url() -> str:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
-    import psycopg2
+    import psycopg
 
     from memorial import embedded_postgres
 
     url = embedded_postgres.database_url(BASE_DIR)
     parts = urllib.parse.urlsplit(url)
-    connection = psycopg2.connect(url)
+    connection = psycopg.connect(url)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'memorial_bench'")
@@ -88,9 +88,9 @@ def bench_database_url() -> str:
 
 
 def count_rows(database_url: str, sql: str, params: list) -> int:
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(database_url)
+    connection = psycopg.connect(database_url)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         (count,) = cursor.fetchone()

@@ -45,7 +45,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg2
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -128,7 +128,7 @@ class Database:
         self.folder = Path(tempfile.mkdtemp(prefix="memorial-faults-pg-"))
         self.folder.chmod(0o755)
         server = self.server = self._start()
-        connection = psycopg2.connect(server.get_uri())
+        connection = psycopg.connect(server.get_uri())
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute('CREATE DATABASE "memorial"')
@@ -147,7 +147,7 @@ class Database:
         return time.monotonic() - started
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        connection = psycopg2.connect(self.url)
+        connection = psycopg.connect(self.url)
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute(sql, params or [])

@@ -7,6 +7,7 @@ at random and stops when the bench ends; nginx is installed from Debian's packag
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import http.client
 import os
 import re
@@ -120,9 +121,32 @@ def wait_until_serving(port: int, process: subprocess.Popen, path: str = "/robot
         time.sleep(0.2)
 
 
+@dataclasses.dataclass
+class Server:
+    """A running gunicorn: its port and master process."""
+
+    port: int
+    process: subprocess.Popen
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def worker_rss_mb(self) -> list[float]:
+        """Each worker's resident memory, in MB."""
+        sizes = []
+        for pid in self.worker_pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        return sizes
+
+
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], log: Path | None = None, **settings: str) -> Iterator[int]:
-    """gunicorn with gunicorn.conf.py (GUNICORN_* overrides in settings); yields its port.
+def gunicorn_server(
+    env: dict[str, str], log: Path | None = None, **settings: str
+) -> Iterator[Server]:
+    """gunicorn with gunicorn.conf.py (GUNICORN_* overrides in settings), serving.
 
     Its output goes to `log` when given (appended), else to the bench's own.
     """
@@ -137,7 +161,7 @@ def gunicorn(env: dict[str, str], log: Path | None = None, **settings: str) -> I
     )
     try:
         wait_until_serving(port, process)
-        yield port
+        yield Server(port=port, process=process)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -145,21 +169,35 @@ def gunicorn(env: dict[str, str], log: Path | None = None, **settings: str) -> I
             output.close()
 
 
-def nginx_binary() -> str:
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], log: Path | None = None, **settings: str) -> Iterator[int]:
+    """gunicorn_server(), yielding only its port."""
+    with gunicorn_server(env, log, **settings) as server:
+        yield server.port
+
+
+def debian_binary(name: str, package: str | None = None) -> str:
+    """The path of the program `name`, installed from Debian's `package` first if missing."""
+    sbin = Path("/usr/sbin") / name
+    found = shutil.which(name) or (str(sbin) if sbin.exists() else "")
     if found:
         return found
+    package = package or name
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise SystemExit("nginx is needed: apt-get install nginx (as root), then run again.")
-    print("  installing nginx from Debian's packages ...", flush=True)
+        raise SystemExit(f"{name} is needed: apt-get install {package} (as root), then run again.")
+    print(f"  installing {package} from Debian's packages ...", flush=True)
     quiet = {"stdout": subprocess.DEVNULL, "check": True}
     subprocess.run(["apt-get", "update", "-qq"], **quiet)
     subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "nginx"],
+        ["apt-get", "install", "-y", "-qq", package],
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         **quiet,
     )
-    return "/usr/sbin/nginx"
+    return shutil.which(name) or str(sbin)
+
+
+def nginx_binary() -> str:
+    return debian_binary("nginx")
 
 
 def site_config(app_port: int, port: int, folder: Path) -> str:

@@ -51,19 +51,16 @@ def _pgserver():
 
 def database_url(base_dir: Path) -> str:
     """Start (or reuse) the embedded server and return a URL to the project's database."""
-    import psycopg2
+    import psycopg
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         server = _pgserver().get_server(data_dir(base_dir), cleanup_mode=None)
     admin_url = server.get_uri()
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
+    with psycopg.connect(admin_url, autocommit=True) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    connection.close()
     return server.get_uri(database=DATABASE_NAME)
 
 

@@ -110,13 +110,30 @@ if not DATABASE_URL:
             "(make run) or TESTING=1 (make test)."
         )
     DATABASE_URL = embedded_postgres.database_url(BASE_DIR)
+# psycopg 3's connection pool, one per process (on unless DATABASE_POOL=0). A gthread worker
+# never runs more than GUNICORN_THREADS requests at once, so a pool of that size serves it, and
+# PostgreSQL sees at most workers x threads connections per host (4 x 4 = 16 on 2 CPUs, well
+# inside max_connections = 100); between requests a connection goes back to the pool instead of
+# staying tied to an idle thread. Django's pool replaces persistent connections: CONN_MAX_AGE
+# applies only with the pool off (for example behind PgBouncer in transaction mode).
+DATABASE_POOL = env.bool("DATABASE_POOL", True)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
-        conn_max_age=env.int("CONN_MAX_AGE", 60),
+        conn_max_age=0 if DATABASE_POOL else env.int("CONN_MAX_AGE", 60),
+        # With the pool: each connection is checked as it is taken, so one broken by a
+        # database restart is replaced before a request uses it.
         conn_health_checks=True,
     )
 }
+if DATABASE_POOL:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env.int("DATABASE_POOL_SIZE", env.int("GUNICORN_THREADS", 4)),
+        # A request waits this long for a connection; with the database away it then gets the
+        # kind 503 page (DatabaseOutageMiddleware) instead of hanging.
+        "timeout": 3,
+    }
 # Behind PgBouncer in transaction mode (README, Several machines) a cursor cannot outlive its
 # transaction, so Django's server-side cursors (QuerySet.iterator()) must be off.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_TRANSACTION_POOLER", False)
@@ -451,6 +468,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # Moderation decisions, logins and rate-limit hits: ids and reasons, no personal data.
         "tributes.security": {"level": "INFO"},
+        # The connection pool warns at every failed attempt to reconnect during a database
+        # outage; the outage middleware already says it once per answer, with its reason.
+        "psycopg.pool": {"level": "ERROR"},
     },
 }
 # Error mails (and the debug page) leave out client addresses, cookies, query strings and the

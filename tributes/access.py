@@ -79,10 +79,16 @@ def get_visible_event(request: HttpRequest, slug: str) -> CandleEvent:
     held = share_links_held(request)
     if request.user.is_authenticated or held:
         return _visible_event(request.user, slug, share_links=held)
+    return visitors_event(slug)
+
+
+def visitors_event(slug: str) -> CandleEvent:
+    """The event at `slug` as someone without an account or share link may see it (shared for
+    a moment by every such visitor), or 404."""
     return shared_cache.cached(
         f"candles:visitor-event:{slug}",
         VISITOR_EVENT_CACHE_SECONDS,
-        lambda: _visible_event(request.user, slug),
+        lambda: _visible_event(None, slug),
     )
 
 

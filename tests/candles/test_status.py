@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.support.factories import CandleFactory
+from tests.support.factories import CandleEventFactory, CandleFactory, MemorialFactory
+from tributes.models import Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,58 @@ def test_the_event_page_query_count_is_pinned(client, event, django_assert_max_n
     later = START + dt.timedelta(minutes=1)
     with time_machine.travel(later, tick=False), django_assert_max_num_queries(5):
         client.get(event.get_absolute_url())
+
+
+def test_a_repeated_poll_gets_304_until_a_candle_is_lit(client, event):
+    url = reverse("tributes:event_status", args=[event.slug])
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        first = client.get(url)
+        etag = first["ETag"]
+        again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert first.status_code == 200 and etag.startswith('"')
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    CandleFactory(event=event, memorial=event.memorial, lit_at=START + dt.timedelta(minutes=1))
+    # Once the shared answer has run out, the new candle changes the answer and its ETag.
+    with time_machine.travel(START + dt.timedelta(minutes=1, seconds=3), tick=False):
+        changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed.json()["count"] == 1
+    assert changed["ETag"] != etag
+
+
+def test_the_visitors_poll_may_be_kept_by_caches_for_two_seconds(client, event):
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        response = client.get(reverse("tributes:event_status", args=[event.slug]))
+    assert response["Cache-Control"] == "public, max-age=2"
+    # A fixed event's answer is the same in every zone: nothing to vary on.
+    assert "Cookie" not in response.get("Vary", "")
+
+
+def test_a_floating_events_poll_varies_with_the_visitors_zone(client, wave_of_light):
+    url = reverse("tributes:event_status", args=[wave_of_light.slug])
+    # 19:00 in London is live there, while in New York it is still five hours away.
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        london = client.get(url)
+        client.cookies["tz"] = "America/New_York"
+        new_york = client.get(url)
+    assert "Cookie" in london["Vary"]
+    assert (london.json()["state"], new_york.json()["state"]) == ("live", "before")
+
+
+def test_a_private_memorials_poll_is_private_to_its_family(client, owner):
+    memorial = MemorialFactory(visibility=Visibility.PRIVATE, owners=[owner])
+    event = CandleEventFactory(memorial=memorial, local_date=START.date(), local_time=dt.time(19))
+    client.force_login(owner)
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        response = client.get(reverse("tributes:event_status", args=[event.slug]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, max-age=2"
+    client.logout()
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        # The family's answer was never shared with visitors: still 404 for them.
+        assert client.get(reverse("tributes:event_status", args=[event.slug])).status_code == 404
 
 
 def test_the_event_page_draws_a_candle_for_each_lit_up_to_the_walls_size(client, event):

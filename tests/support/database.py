@@ -21,10 +21,14 @@ def database_stopped():
         connection = connections["default"]
         saved = dict(connection.settings_dict)
         connection.close()
+        # With the connection pool (settings.DATABASE_POOL), connections come from a pool made
+        # with the old address: it is closed, and the next one is made with the new address.
+        connection.close_pool()
         connection.settings_dict.update(HOST="127.0.0.1", PORT=port)
         try:
             yield
         finally:
             connection.close()
+            connection.close_pool()
             connection.settings_dict.clear()
             connection.settings_dict.update(saved)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import zoneinfo
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import ngettext
 
 from django.utils.translation import gettext as _
 
@@ -43,6 +49,41 @@ def event_candle_status(event: CandleEvent, *, fresh: bool = False) -> dict:
 
     return shared_cache.cached(
         f"candles:status:{event.pk}", STATUS_CACHE_SECONDS, counted, fresh=fresh
+    )
+
+
+@dataclass(frozen=True)
+class StatusAnswer:
+    """The poll's answer as sent: its JSON, an ETag made from it, and whether it may be shared."""
+
+    body: bytes
+    etag: str
+    floating: bool
+
+
+def status_answer(
+    event: CandleEvent, *, zone: zoneinfo.ZoneInfo, fresh: bool = False
+) -> StatusAnswer:
+    """What `status.json` answers a visitor in `zone` (only a floating event's state depends on
+    the zone): state, count and newest candles. No query on a warm cache, two when `fresh`
+    (when the answer itself is what is shared)."""
+    shared = event_candle_status(event, fresh=fresh)
+    payload = {
+        **shared,
+        "state": event.state(zone=event.zone_for(zone)),
+        "count_text": ngettext("%(count)s candle lit", "%(count)s candles lit", shared["count"])
+        % {"count": shared["count"]},
+    }
+    body = json.dumps(payload, cls=DjangoJSONEncoder).encode()
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    return StatusAnswer(body=body, etag=etag, floating=event.is_floating)
+
+
+def visitors_status_answer(slug: str, zone: zoneinfo.ZoneInfo, compute) -> StatusAnswer:
+    """The answer every visitor without an account or share link gets, built once by `compute`
+    and shared for STATUS_CACHE_SECONDS: one cache read per poll, no query."""
+    return shared_cache.cached(
+        f"candles:status-answer:{slug}:{zone.key}", STATUS_CACHE_SECONDS, compute
     )
 
 

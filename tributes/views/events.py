@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import (
     require_GET,
@@ -18,14 +18,20 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from tributes.access import get_visible_event
+from tributes.access import get_visible_event, share_links_held, visitors_event
 from tributes.candles import lighting, reminders, wave
 from tributes.candles.calendar import event_calendar
 from tributes.candles.forms import EventCandleForm, ReminderForm, ZoneForm
-from tributes.candles.status import event_candle_status, event_page
+from tributes.candles.status import (
+    STATUS_CACHE_SECONDS,
+    event_page,
+    status_answer,
+    visitors_status_answer,
+)
 from tributes.models import EventState
 from tributes.security.ratelimits import rate_limited
 from tributes.security.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
+from tributes.views.caching import public_when_the_same_for_everyone
 from tributes.zones import remember_zone, visitor_zone
 
 
@@ -79,18 +85,33 @@ def light_candle(request, slug):
 
 @require_GET
 def event_status(request, slug):
-    """What the page's script polls: state, count and newest candles. Cheap: see candles/status.py."""
-    event = get_visible_event(request, slug)
-    zone = event.zone_for(visitor_zone(request))
-    shared = event_candle_status(event)
-    payload = {
-        **shared,
-        "state": event.state(zone=zone),
-        "count_text": ngettext("%(count)s candle lit", "%(count)s candles lit", shared["count"])
-        % {"count": shared["count"]},
-    }
-    response = JsonResponse(payload)
-    response["Cache-Control"] = "private, max-age=2"
+    """What the page's script polls: state, count and newest candles. Cheap: see candles/status.py.
+
+    Visitors without an account or share link (every visitor who can see it sees the same) share
+    one answer for a couple of seconds, which caches in between may keep too (`public`); a
+    repeated poll whose ETag still matches gets 304 and no body.
+    """
+    zone = visitor_zone(request)
+    # Without a session cookie nobody is signed in and no share link is held: the session is
+    # not even read (nor Vary: Cookie added by reading it).
+    shared = settings.SESSION_COOKIE_NAME not in request.COOKIES or (
+        not request.user.is_authenticated and not share_links_held(request)
+    )
+
+    def answer():
+        event = visitors_event(slug) if shared else get_visible_event(request, slug)
+        return status_answer(event, zone=zone, fresh=shared)
+
+    found = visitors_status_answer(slug, zone, answer) if shared else answer()
+    response = get_conditional_response(request, etag=found.etag) or HttpResponse(
+        found.body, content_type="application/json"
+    )
+    response["ETag"] = found.etag
+    visibility = "public" if shared else "private"
+    response["Cache-Control"] = f"{visibility}, max-age={STATUS_CACHE_SECONDS}"
+    if found.floating:
+        # A floating event's state depends on the visitor's zone, kept in a cookie.
+        patch_vary_headers(response, ["Cookie"])
     return response
 
 
@@ -102,6 +123,7 @@ def event_ics(request, slug):
     return response
 
 
+@public_when_the_same_for_everyone
 @require_GET
 def event_wave(request, slug):
     event = get_visible_event(request, slug)

@@ -8,11 +8,13 @@ from django.views.decorators.http import require_safe
 from tributes.access import get_visible_memorial
 from tributes.models import Candle, CandleEvent, Comment, Memorial, Tribute
 from tributes.models.candles import burning_at
+from tributes.views.caching import public_when_the_same_for_everyone
 from tributes.views.tributes import writing_context
 
 TRIBUTES_PER_PAGE = 10
 
 
+@public_when_the_same_for_everyone
 @require_safe
 def home(request):
     now = timezone.now()
@@ -23,6 +25,11 @@ def home(request):
     )
     memorials = Memorial.objects.listed().select_related("cover_photo")[:9]
     return render(request, "tributes/home.html", {"events": events, "memorials": memorials})
+
+
+def deep_page_path(memorial, number: int) -> str:
+    """The address of the memorial's page `number` (the benchmarks ask for a deep one)."""
+    return f"{memorial.get_absolute_url()}?page={number}"
 
 
 def _shown_service(memorial):
