@@ -9,9 +9,8 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.translation import ngettext
-
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tributes import shared_cache
 from tributes.models import Candle, CandleEvent, EventState
