@@ -8,7 +8,7 @@ from tests.support.factories import (
     TributeFactory,
 )
 from tributes.models import Status, Visibility
-from tributes.views.memorials import TRIBUTES_PER_PAGE
+from tributes.views.tribute_list import TRIBUTES_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_tributes_are_newest_first_and_paginated(client, memorial):
     for n in range(TRIBUTES_PER_PAGE + 3):
         TributeFactory(memorial=memorial, message=f"Tribute number {n:02d}")
     first_page = client.get(memorial_url(memorial)).text
-    second_page = client.get(memorial_url(memorial, page=2)).text
+    second_page = client.get(memorial_url(memorial, page=2), follow=True).text
     newest = f"Tribute number {TRIBUTES_PER_PAGE + 2:02d}"
     assert newest in first_page and "Tribute number 00" not in first_page
     assert "Tribute number 00" in second_page and newest not in second_page
@@ -60,7 +60,7 @@ def test_tributes_are_newest_first_and_paginated(client, memorial):
 @pytest.mark.parametrize("page", ["999", "not-a-number", "-1", "%00"])
 def test_any_page_number_gives_a_page_not_an_error(client, memorial, page):
     TributeFactory(memorial=memorial)
-    assert client.get(memorial_url(memorial, page=page)).status_code == 200
+    assert client.get(memorial_url(memorial, page=page), follow=True).status_code == 200
 
 
 def test_the_page_counts_burning_candles(client, memorial):
