@@ -108,3 +108,17 @@ def test_a_deep_keyset_page_starts_at_its_cursor_on_the_memorial_pages_index(
     assert "tribute_page_idx" in plan, plan
     assert re.search(r"Index Cond: .*created_at <=", plan), plan
     assert "OFFSET" not in page_query.upper()
+
+
+def test_the_newest_candles_burning_are_read_from_the_top_of_their_index(client, loved_memorial):
+    memorial, _ = loved_memorial
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(memorial.get_absolute_url()).status_code == 200
+    newest = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "tributes_candle"' in query["sql"] and "LIMIT" in query["sql"]
+    ]
+    assert len(newest) == 2  # Burning, gone out: each bounded, neither an OR across events.
+    plan = plan_of(newest[0])
+    assert "candle_memorial_newest_idx" in plan and "Sort" not in plan, plan

@@ -260,3 +260,31 @@ def test_the_cursor_round_trips_to_the_microsecond():
     cursor = parse_cursor("1772600767891011_42")
     assert cursor.created_at == tribute_time and cursor.pk == 42
     assert str(cursor) == "1772600767891011_42"
+
+
+def test_candle_counts_are_shared_for_a_few_seconds_and_the_newest_drawn_fresh(
+    client, memorial, django_assert_num_queries
+):
+    from tests.support.factories import CandleFactory
+
+    CandleFactory.create_batch(2, memorial=memorial)
+    assert "2 candles are burning" in client.get(memorial.get_absolute_url()).text
+    CandleFactory(memorial=memorial, name="Just lit")
+    html = client.get(memorial.get_absolute_url()).text
+    # The newest candle is drawn at once; the count may wait a moment, never below those drawn.
+    assert "Just lit" in html and "3 candles are burning" in html
+
+
+def test_the_newest_candles_read_the_memorials_candle_index(client, memorial):
+    from tests.support.factories import CandleFactory
+
+    CandleFactory.create_batch(3, memorial=memorial)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(memorial.get_absolute_url())
+    candle_queries = [
+        q["sql"] for q in queries.captured_queries if 'FROM "tributes_candle"' in q["sql"]
+    ]
+    assert len(candle_queries) == 3
+    # Chosen by the memorial alone: no OR across the memorial's events' candles.
+    assert not any("event_id" in sql.split("WHERE")[1] for sql in candle_queries)
+    assert sum("LIMIT" in sql for sql in candle_queries) == 2

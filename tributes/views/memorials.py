@@ -1,12 +1,11 @@
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from tributes.access import get_visible_memorial
-from tributes.models import Candle, CandleEvent, Memorial
-from tributes.models.candles import burning_at
+from tributes.models import CandleEvent, Memorial
 from tributes.views.caching import public_when_the_same_for_everyone
 from tributes.views.tribute_list import (
     TRIBUTES_PER_PAGE,
@@ -59,15 +58,10 @@ def memorial_detail(request, slug):
         return redirect(older_tributes_path(memorial, cursor_at(memorial, min(position, 10**6))))
     now = timezone.now()
     page = tribute_page(memorial, parse_cursor(request.GET.get("before", "")))
-    candles = Candle.objects.for_memorial(memorial).aggregate(
-        burning=Count("pk", filter=burning_at(now)),
-        total=Count("pk"),
-    )
     next_event = memorial.candle_events.upcoming(now=now).first()
     context = {
         "memorial": memorial,
         "page": page,
-        "candles": candles,
         "next_event": next_event,
         "service": _shown_service(memorial),
         "is_owner": memorial.is_owned_by(request.user),
