@@ -81,7 +81,10 @@ def test_a_cursor_past_the_oldest_says_there_are_none_older(client, memorial):
     assert "There are no older tributes." in html and "Newest tributes" in html
 
 
-@pytest.mark.parametrize("page, first", [("1", 24), ("2", 14), ("3", 4), ("99", 24), ("x", 24)])
+@pytest.mark.parametrize(
+    "page, first",
+    [("1", 24), ("2", 14), ("3", 4), ("99", 24), ("x", 24), ("101", 24), ("9" * 30, 24)],
+)
 def test_the_old_numbered_pages_are_sent_to_their_keyset_page(client, memorial, page, first):
     numbered(memorial, 25)
     response = client.get(f"{memorial.get_absolute_url()}?page={page}", follow=True)

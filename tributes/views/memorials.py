@@ -16,6 +16,9 @@ from tributes.views.tribute_list import (
 )
 from tributes.views.tributes import writing_context
 
+# The old numbered addresses (?page=N) followed to their keyset page, up to this page.
+OLD_PAGES_FOLLOWED = 100
+
 __all__ = ["TRIBUTES_PER_PAGE", "deep_page_path", "home", "memorial_detail"]
 
 
@@ -53,9 +56,12 @@ def memorial_detail(request, slug):
     memorial = get_visible_memorial(request, slug)
     if "page" in request.GET:
         # The numbered pages of before: sent on, once, to the same tributes' keyset address.
+        # Beyond OLD_PAGES_FOLLOWED, to the first page: no address may ask for a long OFFSET.
         number = request.GET["page"]
-        position = (int(number) - 1) * TRIBUTES_PER_PAGE if number.isdigit() else 0
-        return redirect(older_tributes_path(memorial, cursor_at(memorial, min(position, 10**6))))
+        position = 0
+        if number.isdigit() and int(number) <= OLD_PAGES_FOLLOWED:
+            position = (int(number) - 1) * TRIBUTES_PER_PAGE
+        return redirect(older_tributes_path(memorial, cursor_at(memorial, position)))
     now = timezone.now()
     page = tribute_page(memorial, parse_cursor(request.GET.get("before", "")))
     next_event = memorial.candle_events.upcoming(now=now).first()
