@@ -1,6 +1,6 @@
 """The shared cache (Redis in production), used so that a cache outage never stops the site.
 
-Every cache use in the app goes through these three functions. When the cache cannot be reached,
+Every cache use in the app goes through these functions. When the cache cannot be reached,
 reads fall back to computing the answer (from the database), writes are skipped, and the
 failure is logged once per call as a warning: a slower page, never an error page. Rate limits
 (tributes/security/ratelimits.py) fail open on their own, through django-ratelimit.
@@ -9,6 +9,7 @@ failure is logged once per call as a warning: a slower page, never an error page
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -55,3 +56,31 @@ def forget(key: str) -> None:
         cache.delete(key)
     except Exception as error:
         log.warning("cache unavailable, %s not forgotten (%s)", key, error)
+
+
+def version(key: str) -> int | None:
+    """The number kept at `key`, changed by `bump()`; None when the cache cannot be reached.
+
+    A missing number (never set, evicted, or a cache that restarted) starts again from the
+    clock in nanoseconds, so it never comes back to a value an older entry was stored under.
+    """
+    try:
+        value = cache.get(key)
+        if value is None:
+            cache.add(key, time.time_ns(), timeout=None)
+            value = cache.get(key)
+        return value
+    except Exception as error:
+        log.warning("cache unavailable, %s not read (%s)", key, error)
+        return None
+
+
+def bump(key: str) -> None:
+    """Change the number at `key` (see `version()`): what was stored under the old one is unused."""
+    try:
+        cache.incr(key)
+    except ValueError:
+        # Nothing there: the next `version()` starts from the clock, a number never used yet.
+        pass
+    except Exception as error:
+        log.warning("cache unavailable, %s not changed (%s)", key, error)

@@ -6,12 +6,13 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.tasks.signals import task_started
 
-from tributes.models import BlockedTerm, CandleEvent, Memorial, Photo, Tribute
+from tributes.models import BlockedTerm, CandleEvent, Comment, Memorial, Photo, Tribute
 from tributes.moderation.screening import forget_blocked_terms
 from tributes.sharing.book import delete_memory_books
 from tributes.sharing.cards import delete_share_images
 from tributes.sharing.rules import memorial_is_shareable
 from tributes.task_leases import look_now_and_then
+from tributes.views.tribute_list import forget_rendered_tributes
 
 
 # Photo files go with their row however it is deleted: one by one, in a queryset, or by the
@@ -63,6 +64,36 @@ def delete_share_images_of_closed(sender, instance: Memorial, **kwargs) -> None:
     transaction.on_commit(delete, using=kwargs.get("using"), robust=True)
 
 
+# The memorial page keeps its tributes' HTML in the shared cache (views/tribute_list.py): every
+# saved or deleted tribute, comment or photo (a moderator's decision, an author's edit or
+# deletion, a new post, a photo taken down, in the app or the admin) changes the memorial's
+# version, now and again once committed (a request in between may have stored the old rows under
+# the new version). Love is not cached, so sending it changes nothing here.
+def _forget_rendered(memorial_id: int | None, using) -> None:
+    if memorial_id is None:
+        return
+    forget_rendered_tributes(memorial_id)
+    transaction.on_commit(lambda: forget_rendered_tributes(memorial_id), using=using, robust=True)
+
+
+def forget_rendered_tributes_of(sender, instance, origin=None, **kwargs) -> None:
+    if isinstance(origin, Memorial | Tribute) and origin is not instance:
+        return  # Gone with its memorial or tribute, whose own deletion changes the version.
+    if sender is Memorial:
+        memorial_id = instance.pk
+    elif sender is Comment and Comment.tribute.is_cached(instance):
+        memorial_id = instance.tribute.memorial_id
+    elif sender is Comment:
+        memorial_id = (
+            Tribute.objects.filter(pk=instance.tribute_id)
+            .values_list("memorial_id", flat=True)
+            .first()
+        )
+    else:
+        memorial_id = instance.memorial_id
+    _forget_rendered(memorial_id, kwargs.get("using"))
+
+
 def connect() -> None:
     # Every worker takes back, now and then, the tasks of workers that died (task_leases.py).
     task_started.connect(look_now_and_then, dispatch_uid="requeue_abandoned_tasks")
@@ -81,3 +112,10 @@ def connect() -> None:
     post_save.connect(
         delete_share_images_of_closed, sender=Memorial, dispatch_uid="delete_share_images_closed"
     )
+    for model in (Memorial, Tribute, Comment, Photo):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_rendered_tributes_of,
+                sender=model,
+                dispatch_uid=f"forget_rendered_tributes_{model.__name__}_{signal is post_save}",
+            )

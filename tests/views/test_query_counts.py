@@ -13,6 +13,7 @@ from tests.support.events import live_event
 from tests.support.factories import MemorialFactory, TributeFactory
 from tributes import bulk_demo
 from tributes.models import Status, Tribute
+from tributes.views.memorials import deep_page_path
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def pages(memorial, event, tribute) -> dict[str, tuple[str, bool]]:
     return {
         "home": (reverse("tributes:home"), False),
         "memorial page": (memorial.get_absolute_url(), False),
-        "memorial page 3": (f"{memorial.get_absolute_url()}?page=3", False),
+        "memorial page 3": (deep_page_path(memorial, 3), False),
         "event page": (event.get_absolute_url(), False),
         "status.json": (reverse("tributes:event_status", args=[event.slug]), False),
         "comment page": (

@@ -20,6 +20,7 @@ from tests.support.events import live_event
 from tests.support.factories import MemorialFactory
 from tributes import bulk_demo
 from tributes.models import Tribute
+from tributes.views.memorials import deep_page_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,7 +72,7 @@ def test_every_visitor_page_reads_tributes_comments_and_candles_by_index(client,
     pages = [
         reverse("tributes:home"),
         memorial.get_absolute_url(),
-        f"{memorial.get_absolute_url()}?page=150",
+        deep_page_path(memorial, 150),
         event.get_absolute_url(),
         reverse("tributes:event_status", args=[event.slug]),
         reverse("tributes:write_comment", args=[memorial.slug, tribute.pk]),
@@ -83,3 +84,41 @@ def test_every_visitor_page_reads_tributes_comments_and_candles_by_index(client,
 def test_the_plan_check_finds_a_sequential_scan_when_there_is_one(loved_memorial):
     # The check itself must see a scan: a filter no index serves.
     assert sequential_scans("SELECT id FROM tributes_tribute WHERE message LIKE '%rose%'")
+
+
+def plan_of(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_deep_keyset_page_starts_at_its_cursor_on_the_memorial_pages_index(
+    client, loved_memorial
+):
+    memorial, _ = loved_memorial
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(deep_page_path(memorial, 150)).status_code == 200
+    page_query = next(
+        query["sql"]
+        for query in queries.captured_queries
+        if "tributes_tribute" in query["sql"] and '"created_at" <=' in query["sql"]
+    )
+    plan = plan_of(page_query)
+    # The index is entered at the cursor (an Index Cond on created_at), never read from the top.
+    assert "tribute_page_idx" in plan, plan
+    assert re.search(r"Index Cond: .*created_at <=", plan), plan
+    assert "OFFSET" not in page_query.upper()
+
+
+def test_the_newest_candles_burning_are_read_from_the_top_of_their_index(client, loved_memorial):
+    memorial, _ = loved_memorial
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(memorial.get_absolute_url()).status_code == 200
+    newest = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "tributes_candle"' in query["sql"] and "LIMIT" in query["sql"]
+    ]
+    assert len(newest) == 2  # Burning, gone out: each bounded, neither an OR across events.
+    plan = plan_of(newest[0])
+    assert "candle_memorial_newest_idx" in plan and "Sort" not in plan, plan

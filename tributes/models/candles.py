@@ -269,6 +269,10 @@ class Candle(models.Model):
 
     class Meta:
         ordering = ["-lit_at"]
+        indexes = [
+            # A memorial page draws its newest candles: read from the top of this, never sorted.
+            models.Index(fields=["memorial", "-lit_at"], name="candle_memorial_newest_idx"),
+        ]
         constraints = [
             # One candle per visitor per event; memorial candles outside events are not limited here.
             models.UniqueConstraint(

@@ -101,6 +101,19 @@ class TributeQuerySet(ModeratedQuerySet):
     def for_memorial(self, memorial: Memorial) -> TributeQuerySet:
         return self.filter(memorial=memorial)
 
+    def newest_first(self) -> TributeQuerySet:
+        """Newest first, ties (the same instant) broken by id: an order a cursor can resume."""
+        return self.order_by("-created_at", "-pk")
+
+    def older_than(self, created_at, pk: int) -> TributeQuerySet:
+        """The tributes after (created_at, pk) in `newest_first()` order: a keyset page.
+
+        The plain `created_at <= ...` lets the memorial page's index start at the cursor.
+        """
+        return self.filter(created_at__lte=created_at).filter(
+            Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+        )
+
 
 class Tribute(Moderated):
     memorial = models.ForeignKey(Memorial, on_delete=models.CASCADE, related_name="tributes")

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tributes.access import get_visible_memorial, may_post
 from tributes.emails import private_link_path
-from tributes.models import Comment, Love, Status, Tribute
+from tributes.models import Comment, Status, Tribute
 from tributes.posting import services as posting
 from tributes.posting.forms import CommentEditForm, CommentForm, TributeEditForm, TributeForm
 from tributes.security import tokens
 from tributes.security.ratelimits import rate_limited
-from tributes.security.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
+from tributes.security.visitors import remember_visitor, visitor_key
+from tributes.views.tribute_list import parse_cursor
 
 
 def private_page(view):
@@ -36,24 +37,12 @@ def private_page(view):
     return wrapper
 
 
-def writing_context(request, memorial, tributes, *, is_owner: bool) -> dict:
-    """What the memorial page needs to let a visitor write: the tribute form, and the love they
-    sent. Comments are written on each tribute's own page (a link), so none of their forms is built.
-
-    One query at most (the visitor's loves on this page), and none for a first-time visitor.
+def writing_context(request, memorial, *, is_owner: bool) -> dict:
+    """What the memorial page needs to let a visitor write: the tribute form. Comments are
+    written on each tribute's own page (a link), so none of their forms is built; the love
+    forms are filled in per visitor by views/tribute_list.py.
     """
     visitor_may_post = is_owner or may_post(memorial, None)
-    loved = set()
-    if VISITOR_COOKIE in request.COOKIES and tributes:
-        loved = set(
-            Love.objects.filter(tribute__in=tributes, visitor_key=visitor_key(request)).values_list(
-                "tribute_id", flat=True
-            )
-        )
-    for tribute in tributes:
-        tribute.loved = tribute.pk in loved
-        # Sending love twice with this form (a double click) is one love: see security/visitors.py.
-        tribute.love_key = tokens.new_submission_key()
     return {
         "may_post": visitor_may_post,
         "tribute_form": TributeForm() if visitor_may_post else None,
@@ -173,8 +162,9 @@ def send_love(request, slug, pk):
         messages.success(request, _("Thank you. Your love has been sent to the family."))
     else:
         messages.info(request, _("You have already sent your love for this tribute. Thank you."))
-    page = request.POST.get("page", "")
-    query = f"?page={page}" if page.isdigit() else ""
+    # Back to the page of tributes the love was sent from (a cursor of ours, or the first page).
+    before = parse_cursor(request.POST.get("before", ""))
+    query = f"?before={before}" if before else ""
     response = redirect(f"{memorial.get_absolute_url()}{query}#tribute-{tribute.pk}")
     return remember_visitor(request, response)
 

@@ -1,0 +1,178 @@
+"""The memorial page's published tributes: keyset pages, and their HTML kept in the shared cache.
+
+A page is addressed by a cursor, `?before=<microseconds>_<id>` (the created_at and id of the
+last tribute of the page before it): no COUNT and no OFFSET, so a deep page costs what the first
+does. The page's rows (id, updated_at, love count) are read on every request, one query on the
+memorial page's index; the tributes' HTML is rendered once and kept in the shared cache, keyed by
+the memorial, its content version (bumped after every change that shows on the list, see
+tributes/signals.py), the cursor, the language and a digest of the rows read. A tribute that was
+unpublished or deleted is therefore never shown from a stale entry: its id is no longer read.
+
+What differs per visitor (love sent or the Send love form, its submission key, CSRF, and the love
+count) is never cached: the cached HTML holds a `<!--love:ID-->` marker per tribute, filled on
+each request from tributes/_tribute_love.html. Visitors' words are escaped in the HTML, so no
+marker can come from them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from tributes import shared_cache
+from tributes.models import Comment, Love, Tribute
+from tributes.security import tokens
+from tributes.security.visitors import VISITOR_COOKIE, visitor_key
+
+TRIBUTES_PER_PAGE = 10
+# How long a page of tributes' HTML is kept: the version changes it sooner on every edit.
+KEPT_SECONDS = 10 * 60
+CURSOR = re.compile(r"([0-9]{1,17})_([0-9]{1,18})")
+MICROSECOND = dt.timedelta(microseconds=1)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    created_at: dt.datetime
+    pk: int
+
+    def __str__(self) -> str:
+        return f"{(self.created_at - EPOCH) // MICROSECOND}_{self.pk}"
+
+
+def parse_cursor(value: str) -> Cursor | None:
+    """The cursor in `?before=`, or None when it is missing or not one of ours (page one)."""
+    match = CURSOR.fullmatch(value or "")
+    if match is None:
+        return None
+    try:
+        created_at = EPOCH + int(match[1]) * MICROSECOND
+    except OverflowError:
+        return None
+    return Cursor(created_at, int(match[2]))
+
+
+def version_key(memorial_id: int) -> str:
+    return f"memorial-tributes-version:{memorial_id}"
+
+
+def forget_rendered_tributes(memorial_id: int) -> None:
+    """Let the next request render the memorial's tributes afresh (called after commit)."""
+    shared_cache.bump(version_key(memorial_id))
+
+
+@dataclass
+class TributePage:
+    rows: list[tuple[int, dt.datetime, dt.datetime, int]]  # id, created_at, updated_at, loves
+    before: Cursor | None
+    older: Cursor | None  # the cursor of the next (older) page, None on the last
+
+    @property
+    def ids(self) -> list[int]:
+        return [row[0] for row in self.rows]
+
+
+def tribute_page(memorial, before: Cursor | None) -> TributePage:
+    """One page of the memorial's published tributes, newest first, in one indexed query."""
+    published = Tribute.objects.for_memorial(memorial).published().newest_first()
+    if before is not None:
+        published = published.older_than(before.created_at, before.pk)
+    rows = list(
+        published.values_list("pk", "created_at", "updated_at", "love_count")[
+            : TRIBUTES_PER_PAGE + 1
+        ]
+    )
+    older = None
+    if len(rows) > TRIBUTES_PER_PAGE:
+        rows = rows[:TRIBUTES_PER_PAGE]
+        older = Cursor(rows[-1][1], rows[-1][0])
+    return TributePage(rows, before, older)
+
+
+def cursor_at(memorial, position: int) -> Cursor | None:
+    """The cursor that starts the page holding the `position`-th tribute (0 is the newest), for
+    the old `?page=N` addresses and the benchmarks; None when there are not that many."""
+    if position <= 0:
+        return None
+    row = (
+        Tribute.objects.for_memorial(memorial)
+        .published()
+        .newest_first()
+        .values_list("pk", "created_at")[position - 1 : position]
+        .first()
+    )
+    return Cursor(row[1], row[0]) if row else None
+
+
+def _render_tributes(memorial, page: TributePage, *, may_post: bool) -> str:
+    tributes = {
+        tribute.pk: tribute
+        for tribute in Tribute.objects.published()
+        .filter(pk__in=page.ids)
+        .select_related("photo")
+        .prefetch_related(
+            Prefetch("comments", queryset=Comment.objects.published(), to_attr="published_comments")
+        )
+    }
+    context = {"memorial": memorial, "may_post": may_post, "love_marker": True}
+    return "".join(
+        render_to_string("tributes/_tribute.html", {**context, "tribute": tributes[pk]})
+        for pk in page.ids
+        if pk in tributes
+    )
+
+
+def _cache_key(memorial, page: TributePage, version: int, *, may_post: bool) -> str:
+    rows = ",".join(f"{pk}:{updated_at.timestamp()}" for pk, _, updated_at, _ in page.rows)
+    digest = hashlib.blake2b(rows.encode(), digest_size=12).hexdigest()
+    language = translation.get_language() or ""
+    return (
+        f"memorial-tributes:{memorial.pk}:{version}:{page.before or ''}:{language}:"
+        f"{int(may_post)}:{memorial.slug}:{digest}"
+    )
+
+
+def tributes_html(request, memorial, page: TributePage, *, may_post: bool) -> str:
+    """The HTML of the page's tributes, shared through the cache, with this visitor's love
+    forms (or "You sent your love") and the love counts filled in."""
+    if not page.rows:
+        return ""
+    version = shared_cache.version(version_key(memorial.pk))
+    if version is None:  # No cache: rendered from the database, as before.
+        html = _render_tributes(memorial, page, may_post=may_post)
+    else:
+        html = shared_cache.cached(
+            _cache_key(memorial, page, version, may_post=may_post),
+            KEPT_SECONDS,
+            lambda: _render_tributes(memorial, page, may_post=may_post),
+        )
+    loved = set()
+    if VISITOR_COOKIE in request.COOKIES:
+        loved = set(
+            Love.objects.filter(tribute__in=page.ids, visitor_key=visitor_key(request)).values_list(
+                "tribute_id", flat=True
+            )
+        )
+    before = str(page.before) if page.before else ""
+    for pk, _, _, love_count in page.rows:
+        love = render_to_string(
+            "tributes/_tribute_love.html",
+            {
+                "memorial": memorial,
+                "tribute": {"pk": pk, "loved": pk in loved, "love_count": love_count},
+                # Sending love twice with this form (a double click) is one love.
+                "love_key": tokens.new_submission_key(),
+                "before": before,
+            },
+            request=request,
+        )
+        html = html.replace(f"<!--love:{pk}-->", love, 1)
+    return mark_safe(html)  # noqa: S308 (rendered from our templates, visitors' words escaped)
