@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -216,16 +217,18 @@ def test_an_unlisted_memorial_takes_tributes(client):
 
 
 def test_the_memorial_page_query_count_stays_flat_for_a_returning_visitor(
-    client, memorial, django_assert_num_queries
+    client, memorial, django_assert_num_queries, django_assert_max_num_queries
 ):
     first = TributeFactory(memorial=memorial)
     client.post(
         reverse("tributes:send_love", kwargs={"slug": memorial.slug, "pk": first.pk}),
     )
     TributeFactory.create_batch(2, memorial=memorial)
-    with django_assert_num_queries(8) as few:
+    with django_assert_max_num_queries(9) as few:
         client.get(memorial.get_absolute_url())
     TributeFactory.create_batch(8, memorial=memorial)
+    # Both requests find the page's shared parts (lists, candle counts) not yet cached.
+    cache.clear()
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(memorial.get_absolute_url())
 
