@@ -11,6 +11,9 @@ from memorial import embedded_postgres
 
 # How long the worker may take to finish the email it is sending when the site stops.
 WORKER_STOP_SECONDS = 30
+# Connections the development server may hold at once: the 32 visitors at once a family sharing
+# the page can bring, inside the embedded PostgreSQL's max_connections = 100.
+DEVELOPMENT_POOL_SIZE = 32
 
 
 class Command(BaseCommand):
@@ -36,12 +39,20 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Serving Memorial at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
         try:
-            # runserver starts a thread, and so a database connection, per request: with
-            # persistent connections a burst of visitors used up every connection the database
-            # allows, so under the development server each request closes its own.
+            # runserver starts a thread per request, with no limit: with persistent connections
+            # a burst of visitors used up every connection the database allows, so each request
+            # closes its own (with the pool off) or hands it back to a pool sized for a burst of
+            # visitors, not for gunicorn's 4 threads, so that 32 at once wait their turn instead
+            # of getting the 503 page after the pool's 3 s.
             subprocess.run(  # noqa: S603
                 [*manage, "runserver", f"127.0.0.1:{port}"],
-                env={**env, "CONN_MAX_AGE": "0"},
+                env={
+                    **env,
+                    "CONN_MAX_AGE": "0",
+                    "DATABASE_POOL_SIZE": os.environ.get(
+                        "DATABASE_POOL_SIZE", str(DEVELOPMENT_POOL_SIZE)
+                    ),
+                },
                 check=False,
             )
         except KeyboardInterrupt:
