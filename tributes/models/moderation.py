@@ -133,9 +133,9 @@ class BlockedTerm(models.Model):
     def __str__(self) -> str:
         return self.value
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, **kwargs) -> None:
         self.value = self.normalise(self.kind, self.value)
-        super().save(*args, **kwargs)
+        super().save(**kwargs)
 
     def clean(self) -> None:
         # Normalised before the uniqueness check, so "Casino" is refused when "casino" exists.
