@@ -2,7 +2,7 @@
 
 The family ("claire") owns a private memorial where only the family posts, a public one where
 only the family posts, and a public one it moderates itself, holding a tribute waiting for
-approval and one refused. Another public memorial, moderated by the site,
+approval, a comment waiting and a tribute refused. Another public memorial, moderated by the site,
 holds a refused tribute with a photo. Each account kind meets each rule through the real URL, and
 the matrix says who gets in. The family reads what waits in its own queue and never reaches the
 admin (families are not staff). A staff account that is not a site moderator and owns another
@@ -17,7 +17,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from tests.support.factories import CandleEventFactory, MemorialFactory, TributeFactory, UserFactory
+from tests.support.factories import (
+    CandleEventFactory,
+    CommentFactory,
+    MemorialFactory,
+    TributeFactory,
+    UserFactory,
+)
 from tests.support.photos import make_photo
 from tests.support.posting import post_tribute
 from tributes.models import ModerationMode, Status, Tribute, Visibility
@@ -47,6 +53,7 @@ class Place:
     family_only: object
     event: object
     pending_tribute: object
+    pending_comment: object
     pending_photo: object
     family_refused_photo: object
     site_refused_photo: object
@@ -87,6 +94,9 @@ def place(owner):
         family_only=family_only,
         event=CandleEventFactory(memorial=private, slug="private-candles"),
         pending_tribute=pending_tribute,
+        pending_comment=CommentFactory(
+            tribute=TributeFactory(memorial=family_moderated), status=Status.PENDING
+        ),
         pending_photo=pending_photo,
         family_refused_photo=family_refused_photo,
         site_refused_photo=site_refused_photo,
@@ -178,6 +188,13 @@ def admin_tribute_change_page(client, place):
     return response.status_code == 200
 
 
+def admin_comment_change_page(client, place):
+    url = reverse("admin:tributes_comment_change", args=[place.pending_comment.pk])
+    response = client.get(url)
+    assert response.status_code in (200, 302, 403, 404)
+    return response.status_code == 200
+
+
 def moderation_queue(client, place):
     response = client.get(reverse("admin:tributes_moderation_queue"))
     if response.status_code != 200:
@@ -212,6 +229,7 @@ RULES = {
     family_queue: FAMILY,
     admin_tribute_list: MODERATORS,
     admin_tribute_change_page: MODERATORS,
+    admin_comment_change_page: MODERATORS,
     moderation_queue: MODERATORS,
 }
 

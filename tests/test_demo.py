@@ -21,7 +21,7 @@ def test_demo_data_loads_once_and_a_second_load_changes_nothing(client):
     call_command("load_demo")
     assert counts() == first
     assert Tribute.objects.published().count() >= 12
-    assert Tribute.objects.pending().exists()
+    assert Tribute.objects.filter(status=Status.PENDING).exists()
     assert Comment.objects.filter(status=Status.APPROVED).exists()
     assert CandleEvent.objects.filter(is_floating=True, title="Wave of Light").exists()
 

@@ -315,3 +315,15 @@ def test_there_is_no_family_moderators_group_after_migrating():
     from django.contrib.auth.models import Group
 
     assert not Group.objects.filter(name="Family moderators").exists()
+
+
+def test_published_without_review_lists_only_what_visitors_already_see_unread(client, moderator):
+    TributeFactory(status=Status.APPROVED, author_name="Went up unread")
+    TributeFactory(status=Status.PENDING, author_name="Still waiting")
+    read = TributeFactory(status=Status.PENDING, author_name="Read and approved")
+    decisions.approve(read, by=moderator)
+    client.force_login(moderator)
+    page = client.get(TRIBUTES + "?queue=unreviewed").text
+    assert "Went up unread" in page
+    assert "Still waiting" not in page
+    assert "Read and approved" not in page

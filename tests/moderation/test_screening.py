@@ -119,6 +119,11 @@ def test_blocked_email_domains_and_their_subdomains_hold_a_message():
     assert reasons_to_hold("Thinking of you", "") == []
 
 
+def test_a_domain_written_at_the_end_of_a_sentence_still_blocks_it():
+    BlockedTerm.objects.create(kind=BlockedTerm.Kind.EMAIL_DOMAIN, value="spam.example.")
+    assert reasons_to_hold("Thinking of you", "bot@spam.example") == ["blocked_email"]
+
+
 def test_every_reason_is_described_for_moderators():
     reasons = ["links", "blocked_word", "blocked_email", "sent_quickly", "form_old"]
     described = describe_reasons(reasons)
@@ -149,6 +154,18 @@ def test_a_blocked_term_already_listed_in_another_case_is_refused_gently(client,
     client.force_login(moderator)
     response = client.post(
         reverse("admin:tributes_blockedterm_add"), {"kind": "word", "value": " CASINO "}
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.text
+    assert BlockedTerm.objects.count() == 1
+
+
+def test_a_blocked_domain_already_listed_with_an_at_sign_is_refused_gently(client, moderator):
+    BlockedTerm.objects.create(kind=BlockedTerm.Kind.EMAIL_DOMAIN, value="spam.example")
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:tributes_blockedterm_add"),
+        {"kind": "email_domain", "value": "@Spam.Example"},
     )
     assert response.status_code == 200
     assert "already exists" in response.text

@@ -33,7 +33,7 @@ class InvitationStateFilter(admin.SimpleListFilter):
         now = timezone.now()
         value = self.value()
         if value == "open":
-            return queryset.open(now=now)
+            return queryset.open()
         if value == "accepted":
             return queryset.filter(accepted_at__isnull=False)
         if value == "cancelled":

@@ -48,9 +48,7 @@ def invite(
     """Email a single-use invitation; an open one to the same address is replaced."""
     now = timezone.now()
     email = email.strip()
-    memorial.invitations.open(now=now).filter(email__iexact=email, role=role).update(
-        cancelled_at=now
-    )
+    memorial.invitations.open().filter(email__iexact=email, role=role).update(cancelled_at=now)
     token = _new_token()
     invitation = Invitation.objects.create(
         memorial=memorial,

@@ -17,10 +17,11 @@ INVITATION_LIFETIME = dt.timedelta(days=7)
 
 
 class InvitationQuerySet(models.QuerySet):
-    def open(self, *, now: dt.datetime | None = None) -> InvitationQuerySet:
+    def open(self) -> InvitationQuerySet:
         """Invitations that can still be accepted: not used, not cancelled, not expired."""
-        now = now or timezone.now()
-        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=now)
+        return self.filter(
+            accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class Invitation(models.Model):
@@ -74,9 +75,13 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"Invitation {self.pk} to memorial {self.memorial_id}"
 
-    def is_open(self, *, at: dt.datetime | None = None) -> bool:
-        at = at or timezone.now()
-        return self.accepted_at is None and self.cancelled_at is None and at < self.expires_at
+    def is_open(self) -> bool:
+        """The single-row twin of `open()`."""
+        return (
+            self.accepted_at is None
+            and self.cancelled_at is None
+            and timezone.now() < self.expires_at
+        )
 
 
 class Guest(models.Model):

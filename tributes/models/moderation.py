@@ -14,11 +14,6 @@ from tributes.models.tributes import Comment, Tribute
 from tributes.text import normalise_text
 
 
-class ModerationDecisionQuerySet(models.QuerySet):
-    def for_memorial(self, memorial: Memorial) -> ModerationDecisionQuerySet:
-        return self.filter(memorial=memorial)
-
-
 class ModerationDecision(models.Model):
     """The audit trail: one row per moderation decision, kept when the item itself is deleted.
 
@@ -46,8 +41,6 @@ class ModerationDecision(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now, db_index=True)
-
-    objects = ModerationDecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_at"]
@@ -140,9 +133,9 @@ class BlockedTerm(models.Model):
     def __str__(self) -> str:
         return self.value
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, **kwargs) -> None:
         self.value = self.normalise(self.kind, self.value)
-        super().save(*args, **kwargs)
+        super().save(**kwargs)
 
     def clean(self) -> None:
         # Normalised before the uniqueness check, so "Casino" is refused when "casino" exists.

@@ -19,9 +19,6 @@ class ModeratedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.APPROVED)
 
-    def pending(self):
-        return self.filter(status=Status.PENDING)
-
     def unreviewed(self):
         """Published without review: visitors see them, a moderator has not read them yet."""
         return self.filter(UNREVIEWED)
@@ -108,10 +105,11 @@ class TributeQuerySet(ModeratedQuerySet):
     def older_than(self, created_at, pk: int) -> TributeQuerySet:
         """The tributes after (created_at, pk) in `newest_first()` order: a keyset page.
 
-        The plain `created_at <= ...` lets the memorial page's index start at the cursor.
+        The plain `created_at <= ...` lets the memorial page's index start at the cursor; within
+        it, a tribute of the cursor's own instant comes after only when its id is smaller.
         """
         return self.filter(created_at__lte=created_at).filter(
-            Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+            Q(created_at__lt=created_at) | Q(pk__lt=pk)
         )
 
 
