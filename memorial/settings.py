@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from environs import Env
 
-from memorial import embedded_postgres
+from memorial import embedded_postgres, page_styles
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -314,11 +314,12 @@ PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 
-# The site loads nothing from any other origin and runs no inline script or style.
+# The site loads nothing from any other origin and runs no inline script or style but its own
+# stylesheet in each page's head, allowed by its hash (memorial/page_styles.py).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, page_styles.csp_hash()],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

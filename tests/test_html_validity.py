@@ -69,8 +69,11 @@ def test_every_page_is_valid_html(tmp_path, settings):
         path = tmp_path / f"{len(files):02d}-{name.replace(' ', '-')}.html"
         path.write_text(html, encoding="utf-8")
         files.append(str(path))
+    # The checker reads the stylesheet in each page's head too, with a CSS grammar older than
+    # what browsers support (color-scheme, :has(), @container): HTML is what it checks here.
     result = subprocess.run(
-        [java_path, "-jar", str(jar), "--errors-only", "--format", "text", *files],
+        [java_path, "-jar", str(jar), "--errors-only", "--format", "text"]
+        + ["--filterpattern", "CSS: .*", *files],
         capture_output=True,
         text=True,
         timeout=300,

@@ -1,5 +1,14 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.autoreload import autoreload_started
+
+
+def watch_page_styles(sender, **kwargs) -> None:
+    """The development server restarts when a stylesheet changes: pages carry it inline, read
+    once, with its hash in the policy (memorial/page_styles.py)."""
+    from memorial.page_styles import STATIC
+
+    sender.watch_dir(STATIC / "css", "*.css")
 
 
 class TributesConfig(AppConfig):
@@ -17,6 +26,7 @@ class TributesConfig(AppConfig):
         security_log.connect()
         self.limit_admin_logins()
         self.scope_view_on_site()
+        autoreload_started.connect(watch_page_styles)
 
     @staticmethod
     def limit_admin_logins() -> None:

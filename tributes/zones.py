@@ -14,6 +14,7 @@ import math
 import zoneinfo
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -143,6 +144,39 @@ def zone_label(zone: str) -> str:
     """The chooser's value for `zone`: "London, United Kingdom", or the city for a zone not listed."""
     place = zone_places().get(zone)
     return place.label if place else place_name(zone)
+
+
+class PlaceZoneField(forms.CharField):
+    """A time zone chosen by place: people type their city and the browser suggests places from
+    the `zone-places` datalist (templates/tributes/_zone_places.html; it works without
+    JavaScript). A zone is shown as its place ("London, United Kingdom"); what is typed cleans
+    to its IANA name."""
+
+    default_error_messages = {
+        "unknown_place": _("We do not know that place. Please choose one of the places suggested."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"list": "zone-places", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        # An IANA name (the initial value or the saved one) shows as its place; typed text as typed.
+        if isinstance(value, str) and is_place_zone(value) and is_known_zone(value):
+            return zone_label(value)
+        return value
+
+    def to_python(self, value) -> str:
+        typed = super().to_python(value)
+        if typed in self.empty_values:
+            return typed
+        zone = zone_for_place(typed)
+        if zone is None:
+            raise ValidationError(self.error_messages["unknown_place"], code="unknown_place")
+        return zone
 
 
 def is_known_zone(name: str) -> bool:

@@ -17,11 +17,35 @@
 
   function now() { return Date.now() + clockSkew; }
 
+  // The browser's own zone. Temporal answers at once; Intl first loads its locale data, which
+  // on a slow phone is a long task at startup, so it is only the fallback.
+  function browserZone() {
+    try {
+      if (window.Temporal && Temporal.Now) { return Temporal.Now.timeZoneId(); }
+      return Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (e) { return ""; }
+  }
+
+  function pad(number) { return (number < 10 ? "0" : "") + number; }
+
+  // The same form as the server writes: "15 October 2026, 19:00".
+  function localTimeWords(instant, zone, months) {
+    if (window.Temporal) {
+      var at = Temporal.Instant.from(instant).toZonedDateTimeISO(zone);
+      return at.day + " " + months[at.month - 1] + " " + at.year + ", " + pad(at.hour) + ":" + pad(at.minute);
+    }
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      day: "numeric", month: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit",
+      hourCycle: "h23", timeZone: zone
+    }).formatToParts(new Date(instant)).forEach(function (part) { parts[part.type] = part.value; });
+    return parts.day + " " + months[parts.month - 1] + " " + parts.year + ", " + parts.hour + ":" + parts.minute;
+  }
+
   function rememberBrowserZone() {
     // A zone the visitor picked in the chooser stays; otherwise the browser's own is used.
     if (/(?:^|; )tz_chosen=1/.test(document.cookie)) { return; }
-    var zone;
-    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    var zone = browserZone();
     if (!zone) { return; }
     // Zone names (letters, digits, "/", "_", "-", "+") are valid cookie values as they are.
     var current = ((document.cookie.match(/(?:^|; )tz=([^;]*)/) || [])[1] || "").replace(/"/g, "");
@@ -34,23 +58,17 @@
         return;
       }
     }
+    // The server wrote the page in this zone already: nothing to change.
+    if (zone === root.dataset.visitorZone) { return; }
     // The chooser's datalist knows each zone's places and what people call its time.
     var place = document.querySelector('#zone-places option[data-first][data-zone="' + zone + '"]');
     var chooser = document.querySelector("[data-zone-chooser] input[list]");
     if (chooser && place) { chooser.value = place.value; }
     var timeName = place ? place.dataset.timeName : zone.split("/").pop().replace(/_/g, " ");
     document.querySelectorAll("[data-local-zone]").forEach(function (el) { el.textContent = timeName; });
-    // The same form as the server writes: "15 October 2026, 19:00".
-    var format = new Intl.DateTimeFormat("en-GB", {
-      day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
-      hourCycle: "h23", timeZone: zone
-    });
+    var months = root.dataset.monthNames.split(",");
     document.querySelectorAll("[data-local-time]").forEach(function (el) {
-      var parts = {};
-      format.formatToParts(new Date(el.dataset.localTime)).forEach(function (part) {
-        parts[part.type] = part.value;
-      });
-      el.textContent = parts.day + " " + parts.month + " " + parts.year + ", " + parts.hour + ":" + parts.minute;
+      el.textContent = localTimeWords(el.dataset.localTime, zone, months);
     });
   }
 

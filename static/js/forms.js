@@ -68,3 +68,14 @@
   var message = document.querySelector("[data-focus-on-load]");
   if (message) { message.focus(); }
 }());
+
+// A new memorial's time zone starts as the family's own, when the place list names it.
+(function () {
+  "use strict";
+  var input = document.querySelector("input[data-zone-from-browser][list]");
+  if (!input || !input.list) { return; }
+  var zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+  var place = zone && input.list.querySelector('option[data-first][data-zone="' + zone + '"]');
+  if (place) { input.value = place.value; }
+}());

@@ -156,3 +156,21 @@ def test_the_browsers_zone_is_used_until_the_visitor_chooses_another(browser: Br
         expect(page.locator("[data-local-zone]")).to_have_text("Japan time")
         expect(page.locator("[data-local-time]")).to_have_text("16 October 2026, 03:00")
     context.close()
+
+
+def test_a_browser_without_temporal_writes_the_visitors_time_the_same_way(browser: Browser, site):
+    event = CandleEventFactory(
+        memorial=MemorialFactory(name="Teddy Ashby", slug="teddy-ashby"),
+        local_date=dt.date(2026, 10, 15),
+        local_time=dt.time(19, 0),
+        time_zone="Europe/London",
+    )
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    # Safari has no Temporal yet: the page falls back to Intl.
+    context.add_init_script("delete window.Temporal;")
+    page = context.new_page()
+    with time_machine.travel(START - dt.timedelta(days=1)):
+        page.goto(site + event.get_absolute_url())
+        expect(page.locator("[data-local-zone]")).to_have_text("Japan time")
+        expect(page.locator("[data-local-time]")).to_have_text("16 October 2026, 03:00")
+    context.close()

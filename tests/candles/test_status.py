@@ -110,7 +110,7 @@ def test_the_event_page_draws_a_candle_for_each_lit_up_to_the_walls_size(client,
     wall = page[
         page.index("data-candle-wall") : page.index("</ul>", page.index("data-candle-wall"))
     ]
-    assert wall.count('<svg class="candle-art is-lit"') == 3
+    assert wall.count("<li>") == 3
     assert f'data-wall-size="{WALL_CANDLES}"' in wall
     assert "3 candles lit" in page
 
@@ -122,5 +122,5 @@ def test_the_event_page_draws_a_candle_for_each_lit_up_to_the_walls_size(client,
     wall = page[
         page.index("data-candle-wall") : page.index("</ul>", page.index("data-candle-wall"))
     ]
-    assert wall.count('<svg class="candle-art is-lit"') == WALL_CANDLES
+    assert wall.count("<li>") == WALL_CANDLES
     assert f"{WALL_CANDLES + 3} candles lit" in page

@@ -61,6 +61,20 @@ def test_after_seven_it_offers_tomorrow(signed_in, memorial):
     assert CandleEvent.objects.get().local_date == dt.date(2026, 12, 2)
 
 
+def test_candle_times_are_shown_in_the_time_people_say_never_a_zone_identifier(signed_in, memorial):
+    CandleEventFactory(
+        memorial=memorial,
+        time_zone=memorial.time_zone,
+        local_date=dt.date(2027, 1, 14),
+        local_time=dt.time(19, 0),
+    )
+    with time_machine.travel(dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC), tick=False):
+        page = signed_in.get(reverse("family:candle_times", kwargs={"slug": memorial.slug})).text
+    assert "Thursday 14 January 2027, 19:00 Sydney time" in page
+    assert "In Sydney time, the memorial's time zone." in page
+    assert "Australia/Sydney" not in page
+
+
 def test_moving_a_candle_time_tells_everyone_who_asked_for_a_reminder(signed_in, memorial):
     event = CandleEventFactory(memorial=memorial, time_zone=memorial.time_zone)
     confirmed_signup(event)

@@ -122,6 +122,29 @@ def test_a_death_before_the_birth_is_refused_next_to_the_field_and_nothing_is_lo
     assert not Memorial.objects.exists()
 
 
+def test_a_family_chooses_the_time_zone_by_the_city_they_live_in(signed_in):
+    form = signed_in.get(reverse("family:create")).text
+    field = re.search(r'<input[^>]*name="time_zone"[^>]*>', form).group(0)
+    assert 'list="zone-places"' in field
+    assert 'value="London, United Kingdom"' in field
+    assert '<option value="Sydney, Australia" data-zone="Australia/Sydney"' in form
+    assert 'value="Australia/Sydney"' not in form
+    signed_in.post(reverse("family:create"), payload(time_zone="Sydney, Australia"))
+    memorial = Memorial.objects.get()
+    assert memorial.time_zone == "Australia/Sydney"
+    again = signed_in.get(reverse("family:edit", kwargs={"slug": memorial.slug})).text
+    assert 'value="Sydney, Australia"' in re.search(r'<input[^>]*name="time_zone"[^>]*>', again)[0]
+
+
+def test_a_place_we_do_not_know_is_refused_in_the_summary_and_what_was_typed_is_kept(signed_in):
+    response = signed_in.post(reverse("family:create"), payload(time_zone="Atlantis"))
+    assert not Memorial.objects.exists()
+    summary = response.text[response.text.index("data-error-summary") :]
+    assert '<a href="#id_time_zone">We do not know that place.' in summary
+    assert 'value="Atlantis"' in response.text
+    assert "Our little boy." in response.text
+
+
 def test_search_engines_may_list_only_a_public_page(signed_in):
     response = signed_in.post(
         reverse("family:create"),

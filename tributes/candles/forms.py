@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tributes.models import BurnTime, Candle, Memorial, ReminderSignup
 from tributes.security.tokens import SubmissionKeyMixin
-from tributes.zones import zone_for_place, zone_label
+from tributes.zones import PlaceZoneField
 
 
 class EventCandleForm(SubmissionKeyMixin, forms.Form):
@@ -99,24 +99,8 @@ class ZoneForm(forms.Form):
     """The zone chooser: a visitor types their city and the browser suggests places (a datalist in
     templates/tributes/_zone_chooser.html, which works without JavaScript). Cleans to an IANA name."""
 
-    zone = forms.CharField(
+    zone = PlaceZoneField(
         label=_("Your time zone"),
-        max_length=100,
         help_text=_("Type the city you are in, for example London or New York."),
-        widget=forms.TextInput(attrs={"list": "zone-places", "autocomplete": "off"}),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        initial = kwargs.get("initial") or {}
-        if initial.get("zone"):
-            kwargs["initial"] = {**initial, "zone": zone_label(initial["zone"])}
-        super().__init__(*args, **kwargs)
-
-    def clean_zone(self) -> str:
-        zone = zone_for_place(self.cleaned_data["zone"])
-        if zone is None:
-            raise forms.ValidationError(
-                _("We do not know that place. Please choose one of the places suggested.")
-            )
-        return zone

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tributes.families.memorials import FirstReader, first_reader
 from tributes.models import CandleEvent, Memorial, Visibility
 from tributes.models.families import FamilySettings, RememberingDay, Service
 from tributes.photos.fields import PhotoField
-from tributes.zones import is_place_zone
-
-
-def zone_choices() -> list[tuple[str, str]]:
-    names = sorted(name for name in zoneinfo.available_timezones() if is_place_zone(name))
-    return [(name, name.replace("_", " ")) for name in names]
+from tributes.zones import PlaceZoneField, zone_time_name
 
 
 class DateInput(forms.DateInput):
@@ -111,12 +106,17 @@ class MemorialForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"] = forms.ChoiceField(
+        self.fields["time_zone"] = PlaceZoneField(
             label=self.fields["time_zone"].label,
-            choices=zone_choices(),
-            initial=self.instance.time_zone or "Europe/London",
-            help_text=_("Candle times on the page are set in this zone."),
+            initial=self.instance.time_zone or settings.TIME_ZONE,
+            help_text=_(
+                "Type the city you live in, for example London or Sydney. Candle times on the "
+                "page are set in its time."
+            ),
         )
+        if not self.instance.pk and not self.is_bound:
+            # static/js/forms.js starts a new memorial in the family's own zone.
+            self.fields["time_zone"].widget.attrs["data-zone-from-browser"] = ""
         self.fields["visibility"].choices = Visibility.choices
         if self.instance.pk:
             self.fields["first_reader"].initial = first_reader(self.instance)
@@ -205,8 +205,8 @@ class CandleTimeForm(forms.ModelForm):
             coerce=lambda seconds: dt.timedelta(seconds=int(seconds)),
             initial=str(int((self.instance.duration or dt.timedelta(hours=1)).total_seconds())),
         )
-        self.fields["local_time"].help_text = _("In the memorial's time zone, %(zone)s.") % {
-            "zone": memorial.time_zone.replace("_", " ")
+        self.fields["local_time"].help_text = _("In %(zone)s, the memorial's time zone.") % {
+            "zone": zone_time_name(memorial.time_zone)
         }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 
 from django import template
+from django.utils.dates import MONTHS
 
 from tributes import zones
 
@@ -32,6 +33,12 @@ def place_name(zone: zoneinfo.ZoneInfo | str) -> str:
 def countdown(starts_at: dt.datetime, now: dt.datetime) -> str:
     """{% countdown starts_at now %}: "in 3 days", "in 5 hours", "in 12 minutes"."""
     return zones.countdown_words((starts_at - now).total_seconds())
+
+
+@register.simple_tag
+def month_names() -> str:
+    """{% month_names %}: "January,February,...", for the page's script to write dates as we do."""
+    return ",".join(str(MONTHS[number]) for number in range(1, 13))
 
 
 @register.filter

@@ -1,0 +1,110 @@
+"""The site's stylesheet, written into each page's head instead of linked.
+
+A linked stylesheet holds back the first paint for a round trip on a phone's network (Lighthouse's
+render-blocking audit); ours is small once Bootstrap is cut down to the rules our pages use, so
+every page carries all of it in one `<style>` element. The Content Security Policy allows that
+one element by its SHA-256 hash (settings.SECURE_CSP), never 'unsafe-inline'. The print
+stylesheet stays a link with media="print", which does not block rendering.
+
+static/css/bootstrap-used.css is written by `manage.py make_page_styles` (after a Bootstrap
+upgrade, or when a template starts using a Bootstrap class not used before; a test says when).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+STATIC = BASE_DIR / "static"
+BOOTSTRAP_USED = STATIC / "css" / "bootstrap-used.css"
+# In the order the cascade needs: Bootstrap first, our own rules after it.
+PAGE_STYLESHEETS = [BOOTSTRAP_USED, STATIC / "css" / "site.css", STATIC / "css" / "keepsake.css"]
+# Class names made in templates from variables: `alert-{{ message.tags }}` (messages' levels).
+DYNAMIC_CLASSES = {"alert-debug", "alert-info", "alert-success", "alert-warning", "alert-error"}
+
+_RELATIVE_IMAGE = re.compile(r'url\("\.\./(img/[^"]+\.svg)"\)')
+
+
+def _as_data_url(match: re.Match) -> str:
+    # A relative address would be read against the page's own address once inlined; the few
+    # small drawings the stylesheet uses travel inside it instead (img-src allows data:).
+    svg = (STATIC / match.group(1)).read_text(encoding="utf-8").strip()
+    return 'url("data:image/svg+xml,' + quote(svg, safe=" =:/'-.,()") + '")'
+
+
+@functools.cache
+def inline_css() -> str:
+    """The text of the page's `<style>` element (read once per process)."""
+    parts = [path.read_text(encoding="utf-8") for path in PAGE_STYLESHEETS]
+    text = "\n".join(part.strip() for part in parts)
+    return _RELATIVE_IMAGE.sub(_as_data_url, text)
+
+
+def csp_hash() -> str:
+    """The CSP source that allows exactly the page's `<style>` element."""
+    digest = hashlib.sha256(inline_css().encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def words_in(paths: Iterable[Path]) -> set[str]:
+    """Every word that could be a class name in these files (generous: prose counts too)."""
+    found = set(DYNAMIC_CLASSES)
+    for path in paths:
+        found.update(re.findall(r"[A-Za-z][A-Za-z0-9_-]*", path.read_text(encoding="utf-8")))
+    return found
+
+
+def _classes_of(selector: str) -> set[str]:
+    # A class only inside :not(...) is not needed for the rule to apply.
+    selector = re.sub(r":not\([^()]*\)", "", selector)
+    return set(re.findall(r"\.(-?[A-Za-z_][\w-]*)", selector))
+
+
+def _split_selectors(prelude: str) -> list[str]:
+    selectors, depth, current = [], 0, ""
+    for character in prelude:
+        depth += character in "(["
+        depth -= character in ")]"
+        if character == "," and depth == 0:
+            selectors.append(current)
+            current = ""
+        else:
+            current += character
+    return [*selectors, current]
+
+
+def used_rules(css: str, used: set[str]) -> str:
+    """`css` keeping only the selectors whose every class is in `used` (and at-rules around them)."""
+    import tinycss2
+
+    def kept(rules) -> list[str]:
+        out = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                prelude = tinycss2.serialize(rule.prelude).strip()
+                selectors = [s for s in _split_selectors(prelude) if _classes_of(s) <= used]
+                if selectors:
+                    body = tinycss2.serialize(rule.content).strip()
+                    out.append(",".join(s.strip() for s in selectors) + "{" + body + "}")
+            elif rule.type == "at-rule" and rule.lower_at_keyword in {"media", "supports"}:
+                inner = kept(tinycss2.parse_rule_list(rule.content, skip_whitespace=True))
+                if inner:
+                    prelude = tinycss2.serialize(rule.prelude).strip()
+                    out.append(f"@{rule.at_keyword} {prelude}{{{''.join(inner)}}}")
+            elif rule.type == "at-rule" and rule.lower_at_keyword != "charset":
+                out.append(tinycss2.serialize([rule]).strip())
+        return out
+
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    text = "".join(kept(rules))
+    # Keyframes no kept rule animates are dropped.
+    for match in re.finditer(r"@keyframes ([\w-]+)\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", text):
+        if text.count(match.group(1)) == 1:
+            text = text.replace(match.group(0), "")
+    return text

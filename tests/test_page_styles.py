@@ -1,0 +1,55 @@
+"""Pages paint at once: the stylesheet is in each page's head, allowed by its hash, never linked."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+import pytest
+from django.core.management import call_command
+
+from memorial import page_styles
+from tests.support.factories import CandleEventFactory, MemorialFactory
+from tributes.management.commands.make_page_styles import bootstrap_used
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_bootstrap_we_serve_is_cut_from_bootstrap_for_the_classes_our_pages_use():
+    # When this fails a template uses a Bootstrap class not used before: run
+    # `manage.py make_page_styles` and commit static/css/bootstrap-used.css.
+    assert page_styles.BOOTSTRAP_USED.read_text(encoding="utf-8") == bootstrap_used()
+    served = page_styles.inline_css()
+    for used in [".btn-primary", ".form-control", ".visually-hidden", ".d-flex"]:
+        assert used + "{" in served or used + "," in served
+    for unused in [".carousel", ".offcanvas", ".navbar-toggler", ".tooltip"]:
+        assert unused not in served
+
+
+@pytest.mark.parametrize("page", ["home", "memorial", "event"])
+def test_each_page_carries_its_stylesheet_and_the_policy_allows_exactly_that(client, page):
+    memorial = MemorialFactory(name="Teddy Ashby")
+    url = {
+        "home": "/",
+        "memorial": memorial.get_absolute_url(),
+        "event": CandleEventFactory(memorial=memorial).get_absolute_url(),
+    }[page]
+    response = client.get(url)
+    html = response.text
+    [style] = re.findall(r"<style>(.*?)</style>", html, re.S)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in response["Content-Security-Policy"]
+    # Nothing holds back the first paint: the only linked stylesheet is for printing.
+    links = re.findall(r'<link rel="stylesheet"[^>]*>', html)
+    assert all('media="print"' in link for link in links)
+    # The drawings the stylesheet uses travel inside it (a relative address would break).
+    assert "../img/" not in style
+    assert 'url("data:image/svg+xml,' in style
+
+
+def test_make_page_styles_writes_the_file_it_checks(tmp_path, monkeypatch):
+    target = tmp_path / "bootstrap-used.css"
+    monkeypatch.setattr(page_styles, "BOOTSTRAP_USED", target)
+    call_command("make_page_styles")
+    assert target.read_text(encoding="utf-8") == bootstrap_used()
