@@ -189,16 +189,6 @@ class CandleEvent(models.Model):
             return EventState.LIVE
         return EventState.ENDED
 
-    def is_live(
-        self, *, at: dt.datetime | None = None, zone: zoneinfo.ZoneInfo | None = None
-    ) -> bool:
-        return self.state(at=at, zone=zone) == EventState.LIVE
-
-    def family_candle_is_lit(
-        self, *, at: dt.datetime | None = None, zone: zoneinfo.ZoneInfo | None = None
-    ) -> bool:
-        return self.state(at=at, zone=zone) != EventState.BEFORE
-
     def zone_for(self, visitor_zone: zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
         """The zone that decides this event's instant for a visitor: its own unless floating."""
         return self.zone or visitor_zone
