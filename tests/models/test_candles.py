@@ -156,6 +156,14 @@ def test_a_fixed_event_stores_its_utc_instant_derived_from_wall_time_and_zone():
     assert event.ends_at == dt.datetime(2026, 10, 15, 19, 0, tzinfo=dt.UTC)
 
 
+def test_an_event_moved_to_another_zone_starts_at_that_zones_time():
+    event = _event()
+    assert event.start_in(LONDON) == dt.datetime(2026, 10, 15, 18, 0, tzinfo=UTC)
+    event.time_zone = "America/New_York"
+    event.save()
+    assert event.starts_at == dt.datetime(2026, 10, 15, 23, 0, tzinfo=UTC)
+
+
 def test_a_floating_event_has_no_single_instant():
     event = WaveOfLightFactory()
     assert event.starts_at is None and event.ends_at is None

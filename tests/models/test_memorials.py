@@ -7,6 +7,8 @@ from django.db import IntegrityError
 from tests.support.factories import (
     MemorialFactory,
 )
+from tests.support.photos import jpeg, upload
+from tributes.families.memorials import set_cover
 from tributes.models import Memorial
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +47,12 @@ def test_an_unknown_time_zone_is_refused():
     with pytest.raises(ValidationError) as error:
         memorial.full_clean()
     assert "time_zone" in error.value.message_dict
+
+
+def test_a_new_cover_leaves_the_story_another_owner_just_saved(memorial):
+    # Two owners at once: one changes the cover just after the other saved a new story.
+    Memorial.objects.filter(pk=memorial.pk).update(story="Written by his mum a moment ago.")
+    set_cover(memorial, upload(jpeg((480, 360))))
+    memorial.refresh_from_db()
+    assert memorial.cover_photo is not None
+    assert memorial.story == "Written by his mum a moment ago."

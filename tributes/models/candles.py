@@ -106,11 +106,11 @@ class CandleEvent(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, **kwargs) -> None:
         if not self.slug:
             self.slug = self.unique_slug()
         self.derive_instants()
-        super().save(*args, **kwargs)
+        super().save(**kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("tributes:event", kwargs={"slug": self.slug})
