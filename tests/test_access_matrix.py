@@ -137,6 +137,11 @@ def private_memorial_page(client, place):
     return _opened(client.get(url))
 
 
+def preview_memorial_page(client, place):
+    url = reverse("tributes:memorial", kwargs={"slug": place.preview.slug})
+    return _opened(client.get(url))
+
+
 def private_event_page(client, place):
     return _opened(client.get(reverse("tributes:event", kwargs={"slug": place.event.slug})))
 
@@ -229,6 +234,7 @@ def _opened(response) -> bool:
 
 RULES = {
     private_memorial_page: FAMILY,
+    preview_memorial_page: FAMILY,
     private_event_page: FAMILY,
     private_event_status: FAMILY,
     pending_tribute_photo: FAMILY | MODERATORS,
