@@ -2,8 +2,9 @@
 
 The family ("claire") owns a private memorial where only the family posts, a public one where
 only the family posts, and a public one it moderates itself, holding a tribute waiting for
-approval, a comment waiting and a tribute refused. Another public memorial, moderated by the site,
-holds a refused tribute with a photo. Each account kind meets each rule through the real URL, and
+approval, a comment waiting and a tribute refused. Another public memorial, moderated by the site
+and listed for search engines, holds a refused tribute with a photo; an unlisted memorial and a
+preview are never listed anywhere. Each account kind meets each rule through the real URL, and
 the matrix says who gets in. The family reads what waits in its own queue and never reaches the
 admin (families are not staff). A staff account that is not a site moderator and owns another
 memorial is in it on purpose: staff status alone opens nothing.
@@ -26,6 +27,7 @@ from tests.support.factories import (
 )
 from tests.support.photos import make_photo
 from tests.support.posting import post_tribute
+from tributes.families import sharing
 from tributes.models import ModerationMode, Status, Tribute, Visibility
 from tributes.security.visitors import VISITOR_COOKIE
 
@@ -51,6 +53,8 @@ class Place:
     family_moderated: object
     site_moderated: object
     family_only: object
+    unlisted: object
+    preview: object
     event: object
     pending_tribute: object
     pending_comment: object
@@ -71,7 +75,9 @@ def place(owner):
     family_moderated = MemorialFactory(
         name="Family Moderated", slug="family-moderated", owners=[owner], family_moderates=True
     )
-    site_moderated = MemorialFactory(name="Site Moderated", slug="site-moderated", owners=[owner])
+    site_moderated = MemorialFactory(
+        name="Site Moderated", slug="site-moderated", owners=[owner], allow_search_indexing=True
+    )
     family_only = MemorialFactory(
         name="Family Only",
         slug="family-only",
@@ -92,6 +98,13 @@ def place(owner):
         family_moderated=family_moderated,
         site_moderated=site_moderated,
         family_only=family_only,
+        unlisted=MemorialFactory(
+            slug="unlisted",
+            visibility=Visibility.UNLISTED,
+            owners=[owner],
+            allow_search_indexing=True,
+        ),
+        preview=MemorialFactory(slug="preview", is_draft=True, owners=[owner]),
         event=CandleEventFactory(memorial=private, slug="private-candles"),
         pending_tribute=pending_tribute,
         pending_comment=CommentFactory(
@@ -131,6 +144,11 @@ def sign_in(client, kind, owner):
 
 def private_memorial_page(client, place):
     url = reverse("tributes:memorial", kwargs={"slug": place.private.slug})
+    return _opened(client.get(url))
+
+
+def preview_memorial_page(client, place):
+    url = reverse("tributes:memorial", kwargs={"slug": place.preview.slug})
     return _opened(client.get(url))
 
 
@@ -212,6 +230,20 @@ def family_queue(client, place):
     return _opened(response) and place.pending_tribute.author_name in response.text
 
 
+def hidden_memorial_listed(client, place):
+    """Whether the home page or the sitemap names what is not public: the private memorial or its
+    event, the unlisted one, the preview; the sitemap also a public one kept from search engines."""
+    home = client.get(reverse("tributes:home")).text
+    sitemap = client.get("/sitemap.xml").text
+    # Public memorials are listed to everyone alike; the sitemap has the one the family let in.
+    assert place.site_moderated.get_absolute_url() in home
+    assert place.site_moderated.get_absolute_url() in sitemap
+    hidden = [place.private, place.event, place.unlisted, place.preview]
+    return any(item.get_absolute_url() in home for item in hidden) or any(
+        item.get_absolute_url() in sitemap for item in [*hidden, place.family_moderated]
+    )
+
+
 def _opened(response) -> bool:
     assert response.status_code in (200, 404), response.status_code
     return response.status_code == 200
@@ -219,6 +251,7 @@ def _opened(response) -> bool:
 
 RULES = {
     private_memorial_page: FAMILY,
+    preview_memorial_page: FAMILY,
     private_event_page: FAMILY,
     private_event_status: FAMILY,
     pending_tribute_photo: FAMILY | MODERATORS,
@@ -231,6 +264,8 @@ RULES = {
     admin_tribute_change_page: MODERATORS,
     admin_comment_change_page: MODERATORS,
     moderation_queue: MODERATORS,
+    # Not even the family finds its private memorial or its preview in a list.
+    hidden_memorial_listed: set(),
 }
 
 
@@ -241,3 +276,30 @@ def test_who_gets_in(kind, client, owner, place):
     met = {rule.__name__: rule(client, place) for rule in RULES}
     expected = {rule.__name__: kind in allowed for rule, allowed in RULES.items()}
     assert met == expected
+
+
+@pytest.mark.parametrize("kind", ACCOUNTS)
+def test_a_share_link_opens_its_private_memorial_and_events_and_nothing_more_until_revoked(
+    kind, client, owner, place
+):
+    sign_in(client, kind, owner)
+    shared = MemorialFactory(slug="shared", visibility=Visibility.PRIVATE)
+    event = CandleEventFactory(memorial=shared, slug="shared-candles")
+    pages = [
+        shared.get_absolute_url(),
+        event.get_absolute_url(),
+        reverse("tributes:event_status", kwargs={"slug": event.slug}),
+    ]
+    # Another family's private memorial has a working link too, never opened in this browser.
+    not_shared = MemorialFactory(slug="not-shared", visibility=Visibility.PRIVATE)
+    sharing.new_share_link(not_shared, by=None)
+    assert [client.get(url).status_code for url in pages] == [404, 404, 404]
+    token = sharing.new_share_link(shared, by=None)
+    opened = client.get(reverse("family:shared", kwargs={"token": token}))
+    assert opened.url == shared.get_absolute_url()
+    assert [client.get(url).status_code for url in pages] == [200, 200, 200]
+    assert client.get(not_shared.get_absolute_url()).status_code == 404
+    # Holding a link takes nothing away: public memorials still open.
+    assert client.get(place.site_moderated.get_absolute_url()).status_code == 200
+    sharing.revoke_share_links(shared)
+    assert [client.get(url).status_code for url in pages] == [404, 404, 404]

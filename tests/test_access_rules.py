@@ -58,6 +58,13 @@ def test_is_owned_by_is_for_owners_only(owner, memorial, staff_stranger, site_mo
         assert not memorial.is_owned_by(user)
 
 
+def test_owned_by_gives_nothing_to_someone_signed_out(owner, memorial):
+    # Every page that asks is behind a sign-in, which would hide a mistake here.
+    assert list(Memorial.objects.owned_by(owner)) == [memorial]
+    for user in (AnonymousUser(), None):
+        assert not Memorial.objects.owned_by(user).exists()
+
+
 def test_is_site_moderator(owner, staff_stranger, site_moderator, superuser):
     assert access.is_site_moderator(site_moderator)
     assert access.is_site_moderator(superuser)

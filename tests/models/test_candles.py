@@ -4,6 +4,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -13,7 +14,7 @@ from tests.support.factories import (
     MemorialFactory,
     WaveOfLightFactory,
 )
-from tributes.models import Candle, CandleEvent, EventState
+from tributes.models import Candle, CandleEvent, EventState, ReminderSignup
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +37,12 @@ def test_an_event_is_before_until_the_very_second_it_starts():
     event = _event()
     start = dt.datetime(2026, 10, 15, 18, 0, tzinfo=UTC)
     assert event.state(at=start - SECOND) == EventState.BEFORE
-    assert not event.family_candle_is_lit(at=start - SECOND)
 
 
-def test_an_event_is_live_at_its_start_and_the_family_candle_is_lit_then():
+def test_an_event_is_live_from_the_very_second_it_starts():
     event = _event()
     start = dt.datetime(2026, 10, 15, 18, 0, tzinfo=UTC)
     assert event.state(at=start) == EventState.LIVE
-    assert event.is_live(at=start)
-    assert event.family_candle_is_lit(at=start)
 
 
 def test_an_event_is_live_during_and_ended_at_its_end():
@@ -53,7 +51,7 @@ def test_an_event_is_live_during_and_ended_at_its_end():
     assert event.state(at=start + dt.timedelta(minutes=30)) == EventState.LIVE
     assert event.state(at=start + dt.timedelta(hours=1) - SECOND) == EventState.LIVE
     assert event.state(at=start + dt.timedelta(hours=1)) == EventState.ENDED
-    assert event.family_candle_is_lit(at=start + dt.timedelta(days=1))
+    assert event.state(at=start + dt.timedelta(days=1)) == EventState.ENDED
 
 
 def test_a_london_event_on_the_day_clocks_go_forward_starts_at_the_summer_offset():
@@ -158,6 +156,14 @@ def test_a_fixed_event_stores_its_utc_instant_derived_from_wall_time_and_zone():
     assert event.ends_at == dt.datetime(2026, 10, 15, 19, 0, tzinfo=dt.UTC)
 
 
+def test_an_event_moved_to_another_zone_starts_at_that_zones_time():
+    event = _event()
+    assert event.start_in(LONDON) == dt.datetime(2026, 10, 15, 18, 0, tzinfo=UTC)
+    event.time_zone = "America/New_York"
+    event.save()
+    assert event.starts_at == dt.datetime(2026, 10, 15, 23, 0, tzinfo=UTC)
+
+
 def test_a_floating_event_has_no_single_instant():
     event = WaveOfLightFactory()
     assert event.starts_at is None and event.ends_at is None
@@ -221,3 +227,149 @@ def test_a_candle_cannot_go_out_before_it_is_lit():
     with transaction.atomic(), pytest.raises(IntegrityError, match="candle_burns_after_lighting"):
         lit = dt.datetime(2026, 10, 15, 18, tzinfo=dt.UTC)
         CandleFactory(lit_at=lit, burns_until=lit - dt.timedelta(minutes=1))
+
+
+def test_a_fixed_event_is_upcoming_while_live_until_the_second_it_ends():
+    event = _event(local_date=dt.date(2026, 10, 15))
+    end = dt.datetime(2026, 10, 15, 19, 0, tzinfo=UTC)
+    assert event in CandleEvent.objects.upcoming(now=end - dt.timedelta(minutes=30))
+    assert event in CandleEvent.objects.upcoming(now=end - SECOND)
+    # Ended an hour ago the same evening: no longer offered, though its date is today.
+    assert event not in CandleEvent.objects.upcoming(now=end)
+    assert event not in CandleEvent.objects.upcoming(now=end + dt.timedelta(hours=1))
+
+
+def test_upcoming_events_are_those_not_yet_over_by_the_clock():
+    event = _event(local_date=dt.date(2026, 10, 15))
+    with time_machine.travel(dt.datetime(2026, 10, 15, 18, 59, 59, tzinfo=UTC), tick=False):
+        assert event in CandleEvent.objects.upcoming()
+    with time_machine.travel(dt.datetime(2026, 10, 15, 19, 0, tzinfo=UTC), tick=False):
+        assert event not in CandleEvent.objects.upcoming()
+
+
+def _unsaved_event(**fields):
+    defaults = {
+        "title": "Candles",
+        "slug": "candles",
+        "local_time": dt.time(19, 0),
+        "time_zone": "Europe/London",
+    }
+    return CandleEvent(**{**defaults, **fields})
+
+
+# Every zone must be able to show the end: a day either side of the wall time must still be
+# before the year 10000.
+@pytest.mark.parametrize(
+    ("local_date", "local_time", "duration", "accepted"),
+    [
+        (dt.date(9999, 12, 30), dt.time(22, 0), dt.timedelta(hours=1), True),
+        (dt.date(9999, 12, 30), dt.time(22, 0), dt.timedelta(hours=2), False),
+        (dt.date(9999, 12, 30), dt.time(23, 0), dt.timedelta(hours=1), False),
+    ],
+)
+def test_an_event_must_end_a_day_before_the_year_10000(local_date, local_time, duration, accepted):
+    event = _unsaved_event(local_date=local_date, local_time=local_time, duration=duration)
+    if accepted:
+        event.full_clean()
+        return
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert error.value.message_dict["duration"] == [
+        "Please choose a date and length that end before the year 9999."
+    ]
+
+
+def test_a_site_wide_event_with_no_zone_given_is_at_the_sites_time_in_london():
+    event = _unsaved_event(memorial=None, time_zone="", local_date=dt.date(2026, 10, 15))
+    event.full_clean()
+    event.save()
+    assert event.time_zone == "Europe/London"
+    assert event.starts_at == dt.datetime(2026, 10, 15, 18, 0, tzinfo=UTC)
+
+
+def test_an_unknown_event_zone_is_explained_next_to_the_zone():
+    event = _unsaved_event(time_zone="Mars/Olympus_Mons", local_date=dt.date(2026, 10, 15))
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "time_zone" in error.value.message_dict
+
+
+@pytest.mark.parametrize("missing", ["local_date", "local_time"])
+def test_an_event_without_its_date_or_time_is_a_form_error(missing):
+    event = _unsaved_event(**{"local_date": dt.date(2026, 10, 15), missing: None})
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "This field cannot be null." in error.value.message_dict[missing]
+
+
+def test_an_event_address_is_made_from_its_title_and_date():
+    event = _event(title="Candles for Teddy", slug="")
+    assert event.slug == "candles-for-teddy-2026-10-15"
+    # A title with no Latin letters (an emoji, another script) still gets a readable address.
+    assert _event(title="🕯️ 光", slug="").slug == "candles-2026-10-15"
+
+
+LIT = dt.datetime(2026, 10, 15, 18, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def candles(memorial):
+    return {
+        "always": CandleFactory(memorial=memorial, lit_at=LIT, burns_until=None),
+        "hour": CandleFactory(
+            memorial=memorial, lit_at=LIT, burns_until=LIT + dt.timedelta(hours=1)
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("at", "burning"),
+    [
+        (LIT + dt.timedelta(hours=1) - SECOND, {"always", "hour"}),
+        (LIT + dt.timedelta(hours=1), {"always"}),
+        (LIT + dt.timedelta(days=3650), {"always"}),
+    ],
+)
+def test_a_candle_burns_until_the_second_its_time_is_up_and_always_means_always(
+    candles, at, burning
+):
+    with time_machine.travel(at, tick=False):
+        assert {name for name, c in candles.items() if c.is_burning()} == burning
+        assert set(Candle.objects.burning()) == {candles[name] for name in burning}
+        assert set(Candle.objects.gone_out()) == set(candles.values()) - set(
+            Candle.objects.burning()
+        )
+
+
+def test_only_confirmed_reminders_not_unsubscribed_are_ever_sent(event):
+    def signup(email, **fields):
+        return ReminderSignup.objects.create(
+            event=event,
+            email=email,
+            time_zone="Europe/London",
+            confirm_token_hash=email,
+            **fields,
+        )
+
+    confirmed = signup("confirmed@example.org", confirmed_at=LIT)
+    signup("waiting@example.org")
+    signup("left@example.org", confirmed_at=LIT, unsubscribed_at=LIT)
+    signup("never@example.org", unsubscribed_at=LIT)
+    assert list(ReminderSignup.objects.active()) == [confirmed]
+
+
+@pytest.mark.parametrize(
+    ("event_fixture", "reader_zone", "remind_at"),
+    [
+        # A fixed London event at 19:00 (18:00 UTC) starts then for a reader in New York too.
+        ("event", "America/New_York", dt.datetime(2026, 10, 15, 17, 0, tzinfo=UTC)),
+        # The Wave of Light is at 19:00 where the reader is: 23:00 UTC in New York.
+        ("wave_of_light", "America/New_York", dt.datetime(2026, 10, 15, 22, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_reminder_an_hour_before_is_due_an_hour_before_the_readers_start(
+    request, event_fixture, reader_zone, remind_at
+):
+    event = request.getfixturevalue(event_fixture)
+    signup = ReminderSignup(event=event, minutes_before=60, time_zone=reader_zone)
+    assert signup.remind_at == remind_at

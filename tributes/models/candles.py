@@ -106,11 +106,11 @@ class CandleEvent(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, **kwargs) -> None:
         if not self.slug:
             self.slug = self.unique_slug()
         self.derive_instants()
-        super().save(*args, **kwargs)
+        super().save(**kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("tributes:event", kwargs={"slug": self.slug})
@@ -188,16 +188,6 @@ class CandleEvent(models.Model):
         if at < self.end_in(zone):
             return EventState.LIVE
         return EventState.ENDED
-
-    def is_live(
-        self, *, at: dt.datetime | None = None, zone: zoneinfo.ZoneInfo | None = None
-    ) -> bool:
-        return self.state(at=at, zone=zone) == EventState.LIVE
-
-    def family_candle_is_lit(
-        self, *, at: dt.datetime | None = None, zone: zoneinfo.ZoneInfo | None = None
-    ) -> bool:
-        return self.state(at=at, zone=zone) != EventState.BEFORE
 
     def zone_for(self, visitor_zone: zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
         """The zone that decides this event's instant for a visitor: its own unless floating."""

@@ -166,10 +166,10 @@ class Memorial(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, **kwargs) -> None:
         if not self.slug:
             self.slug = self.unique_slug(self.name)
-        super().save(*args, **kwargs)
+        super().save(**kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("tributes:memorial", kwargs={"slug": self.slug})
