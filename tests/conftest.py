@@ -23,7 +23,10 @@ def _empty_cache():
     # in the cache: every test starts afresh, and none sees another's.
     from django.core.cache import cache
 
+    from tributes.candles import status
+
     cache.clear()
+    status.forget_answers_kept_here()
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_burning_candles_are_drawn_up_to_a_bound_and_the_rest_are_counted(client
 
     from django.utils import timezone
 
-    from tributes.templatetags.memorial_candles import CANDLES_DRAWN
+    from tributes.views.memorial_candles import CANDLES_DRAWN
 
     now = timezone.now()
     CandleFactory.create_batch(CANDLES_DRAWN + 6, memorial=memorial)

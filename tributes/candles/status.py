@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 import zoneinfo
 from dataclasses import dataclass
 
@@ -78,12 +79,33 @@ def status_answer(
     return StatusAnswer(body=body, etag=etag, floating=event.is_floating)
 
 
+# Each process keeps the shared answers it has read until they run out, so that a poll costs
+# no round trip to the cache either: never older than STATUS_CACHE_SECONDS from when the answer
+# was made, wherever it was made. At most this many (events x zones) are kept.
+_ANSWERS_KEPT_HERE = 1000
+_answers_here: dict[str, tuple[float, StatusAnswer]] = {}
+
+
+def forget_answers_kept_here() -> None:
+    _answers_here.clear()
+
+
 def visitors_status_answer(slug: str, zone: zoneinfo.ZoneInfo, compute) -> StatusAnswer:
     """The answer every visitor without an account or share link gets, built once by `compute`
-    and shared for STATUS_CACHE_SECONDS: one cache read per poll, no query."""
-    return shared_cache.cached(
-        f"candles:status-answer:{slug}:{zone.key}", STATUS_CACHE_SECONDS, compute
-    )
+    and shared for STATUS_CACHE_SECONDS: no query, and one cache read per process and answer."""
+    key = f"candles:status-answer:{slug}:{zone.key}"
+    kept = _answers_here.get(key)
+    if kept is not None and kept[0] > time.time():
+        return kept[1]
+
+    def made() -> tuple[float, StatusAnswer]:
+        return time.time() + STATUS_CACHE_SECONDS, compute()
+
+    runs_out, answer = shared_cache.cached(key, STATUS_CACHE_SECONDS, made)
+    if len(_answers_here) >= _ANSWERS_KEPT_HERE:
+        _answers_here.clear()
+    _answers_here[key] = (runs_out, answer)
+    return answer
 
 
 def as_seen_by_its_lighter(status: dict, your_candle: Candle | None) -> dict:

@@ -150,7 +150,12 @@ def _create(
     token = tokens.edit_token(submission_key)
     item.idempotency_key = tokens.idempotency_key(submission_key)
     item.edit_token_hash = tokens.hash_token(token)
-    item.full_clean(exclude=["idempotency_key", "edit_token_hash"])
+    # The form checked the fields and the database keeps the constraints: validating them here
+    # again cost a query and a savepoint each, and one to find the memorial we were given.
+    item.full_clean(
+        exclude=["idempotency_key", "edit_token_hash", "memorial", "tribute"],
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             item.save()

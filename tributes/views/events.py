@@ -59,7 +59,12 @@ def _event_page(request, slug, *, form=None, reminder_form=None, status=200):
 @rate_limited("candle", memorial_kwarg="slug", form=EventCandleForm)
 @require_POST
 def light_candle(request, slug):
-    event = get_visible_event(request, slug)
+    # At the start time thousands light at once: visitors without a session (nobody signed in,
+    # no share link) share the event as status.json does, with no query for it.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        event = get_visible_event(request, slug)
+    else:
+        event = visitors_event(slug)
     form = EventCandleForm(request.POST, user=request.user, dedicate=event.memorial_id is None)
     if not form.is_valid():
         return _event_page(request, slug, form=form, status=400)

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -30,6 +31,7 @@ from tributes import shared_cache
 from tributes.models import Comment, Love, Tribute
 from tributes.security import tokens
 from tributes.security.visitors import VISITOR_COOKIE, visitor_key
+from tributes.views.memorial_forms import CSRF_MARKER, SUBMISSION_KEY_MARKER, kept_blank
 
 TRIBUTES_PER_PAGE = 10
 # How long a page of tributes' HTML is kept: the version changes it sooner on every edit.
@@ -140,6 +142,36 @@ def _cache_key(memorial, page: TributePage, version: int, *, may_post: bool) -> 
     )
 
 
+# The blank love form's tribute: its number shows only in "/tributes/0/love/" and
+# "tribute-0-author", which no slug can hold (a slug has no "/" and no quote).
+_LOVE_BLANK_PK = 0
+
+
+def _love_html(memorial, pk: int, *, loved: bool, love_count: int, before: str) -> str:
+    """A tribute's love form (or "You sent your love") and count, from a blank rendered once per
+    process for each memorial, language, page, state and count: rendering it ten times a page
+    cost more than the rest of the tributes. CSRF and the submission key are left as markers."""
+
+    def render() -> str:
+        return render_to_string(
+            "tributes/_tribute_love.html",
+            {
+                "memorial": memorial,
+                "tribute": {"pk": _LOVE_BLANK_PK, "loved": loved, "love_count": love_count},
+                # Sending love twice with this form (a double click) is one love.
+                "love_key": SUBMISSION_KEY_MARKER,
+                "before": before,
+                "csrf_token": CSRF_MARKER,
+            },
+        )
+
+    key = ("love", translation.get_language(), memorial.slug, before, loved, love_count)
+    blank = kept_blank(key, render)
+    return blank.replace(f"/tributes/{_LOVE_BLANK_PK}/love/", f"/tributes/{pk}/love/", 1).replace(
+        f'"tribute-{_LOVE_BLANK_PK}-author"', f'"tribute-{pk}-author"', 1
+    )
+
+
 def tributes_html(request, memorial, page: TributePage, *, may_post: bool) -> str:
     """The HTML of the page's tributes, shared through the cache, with this visitor's love
     forms (or "You sent your love") and the love counts filled in."""
@@ -162,17 +194,11 @@ def tributes_html(request, memorial, page: TributePage, *, may_post: bool) -> st
             )
         )
     before = str(page.before) if page.before else ""
+    csrf = get_token(request)
     for pk, _, _, love_count in page.rows:
-        love = render_to_string(
-            "tributes/_tribute_love.html",
-            {
-                "memorial": memorial,
-                "tribute": {"pk": pk, "loved": pk in loved, "love_count": love_count},
-                # Sending love twice with this form (a double click) is one love.
-                "love_key": tokens.new_submission_key(),
-                "before": before,
-            },
-            request=request,
+        love = _love_html(memorial, pk, loved=pk in loved, love_count=love_count, before=before)
+        love = love.replace(CSRF_MARKER, csrf).replace(
+            SUBMISSION_KEY_MARKER, tokens.new_submission_key()
         )
         html = html.replace(f"<!--love:{pk}-->", love, 1)
     return mark_safe(html)  # noqa: S308 (rendered from our templates, visitors' words escaped)

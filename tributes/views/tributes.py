@@ -37,18 +37,6 @@ def private_page(view):
     return wrapper
 
 
-def writing_context(request, memorial, *, is_owner: bool) -> dict:
-    """What the memorial page needs to let a visitor write: the tribute form. Comments are
-    written on each tribute's own page (a link), so none of their forms is built; the love
-    forms are filled in per visitor by views/tribute_list.py.
-    """
-    visitor_may_post = is_owner or may_post(memorial, None)
-    return {
-        "may_post": visitor_may_post,
-        "tribute_form": TributeForm() if visitor_may_post else None,
-    }
-
-
 # The submission keys this browser posted under in the last hour, in a signed cookie only it
 # holds: the same words sent again from a form the browser re-loaded (with a new key) are then
 # recognised as a resend. The server keeps nothing.

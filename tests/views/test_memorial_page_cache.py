@@ -1,0 +1,143 @@
+"""The memorial page kept in the shared cache around what is each visitor's own: the page around
+its tributes, the candles section and the two forms are rendered once (views/memorials.py,
+memorial_candles.py, memorial_forms.py); form keys, CSRF, the signed time a form was opened, a
+visitor's own held candle, messages and the family's bar are right for each visitor, and every
+change shows on the next request."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.support.factories import CandleEventFactory, TributeFactory
+from tributes.models import Candle, ModerationMode, Tribute
+from tributes.moderation.screening import form_age_seconds
+from tributes.security.kept_text import HONEYPOT_FIELD, STARTED_FIELD
+
+pytestmark = pytest.mark.django_db
+
+
+def hidden(html: str, form_class: str, name: str) -> str:
+    form = re.search(rf'<form [^>]*class="{form_class}".*?</form>', html, re.S)
+    assert form, form_class
+    value = re.search(rf'name="{name}" value="([^"]*)"', form[0])
+    assert value, (form_class, name)
+    return value[1]
+
+
+def page(client, memorial) -> str:
+    response = client.get(memorial.get_absolute_url())
+    assert response.status_code == 200
+    return response.text
+
+
+def test_each_page_shown_carries_its_own_form_keys_and_signed_time(memorial):
+    sam, alex = Client(), Client()
+    first, again, other = page(sam, memorial), page(sam, memorial), page(alex, memorial)
+    for form_class in ("tribute-form", "memorial-candle-form"):
+        keys = {hidden(html, form_class, "submission_key") for html in (first, again, other)}
+        assert len(keys) == 3
+        assert "marker" not in "".join(keys)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
+        later = page(alex, memorial)
+    # Opened now, not when the form was first rendered: a form kept for days is not "old".
+    started = hidden(later, "tribute-form", STARTED_FIELD)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
+        assert form_age_seconds(started) < 60
+    assert hidden(first, "tribute-form", STARTED_FIELD) != started
+
+
+def test_the_forms_post_with_the_pages_own_csrf_token_and_key(memorial):
+    memorial.moderation_mode = "open"
+    memorial.save()
+    sam = Client(enforce_csrf_checks=True)
+    Client().get(memorial.get_absolute_url())  # Someone else's visit renders the forms first.
+    html = page(sam, memorial)
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=30)):
+        tribute = sam.post(
+            reverse("tributes:write_tribute", kwargs={"slug": memorial.slug}),
+            {
+                "csrfmiddlewaretoken": hidden(html, "tribute-form", "csrfmiddlewaretoken"),
+                "submission_key": hidden(html, "tribute-form", "submission_key"),
+                STARTED_FIELD: hidden(html, "tribute-form", STARTED_FIELD),
+                HONEYPOT_FIELD: "",
+                "author_name": "Sam",
+                "message": "We walked the dog together every Sunday.",
+            },
+        )
+        candle = sam.post(
+            reverse("tributes:memorial_candle_light", args=[memorial.slug]),
+            {
+                "csrfmiddlewaretoken": hidden(html, "memorial-candle-form", "csrfmiddlewaretoken"),
+                "submission_key": hidden(html, "memorial-candle-form", "submission_key"),
+                "name": "Sam",
+                "show_name": "on",
+                "burn_time": "day",
+            },
+        )
+    assert tribute.status_code == 302 and candle.status_code == 302
+    assert Tribute.objects.get().is_published  # Not held as sent too quickly or too late.
+    assert Candle.objects.get().name == "Sam"
+
+
+def test_a_change_of_the_moderation_rule_shows_under_the_form_on_the_next_request(memorial):
+    held = "A moderator reads every tribute before it appears"
+    assert held in page(Client(), memorial)
+    memorial.moderation_mode = "open"
+    memorial.save()
+    assert "Your tribute will appear on the page at once." in page(Client(), memorial)
+
+
+def test_a_family_closing_the_page_to_tributes_takes_the_form_away_at_once(memorial):
+    assert 'class="tribute-form"' in page(Client(), memorial)
+    memorial.moderation_mode = ModerationMode.FAMILY_ONLY
+    memorial.save()
+    html = page(Client(), memorial)
+    assert 'class="tribute-form"' not in html
+    assert "The family has chosen to keep this page for their own words." in html
+
+
+def test_the_family_bar_is_only_ever_shown_to_the_family(owner, memorial):
+    family = Client()
+    family.force_login(owner)
+    assert "Look after this page" in page(family, memorial)
+    assert "Look after this page" not in page(Client(), memorial)
+    assert "Look after this page" in page(family, memorial)
+
+
+def test_a_message_is_shown_once_to_its_visitor_and_never_to_others(memorial):
+    tribute = TributeFactory(memorial=memorial)
+    sam = Client()
+    page(sam, memorial)
+    sam.post(reverse("tributes:send_love", kwargs={"slug": memorial.slug, "pk": tribute.pk}))
+    thanks = "Your love has been sent to the family."
+    assert thanks in page(sam, memorial)
+    assert thanks not in page(sam, memorial)
+    assert thanks not in page(Client(), memorial)
+
+
+def test_a_new_candle_time_shows_on_the_next_request(memorial):
+    assert "Next candle lighting" not in page(Client(), memorial)
+    CandleEventFactory(memorial=memorial, title="One year on")
+    html = page(Client(), memorial)
+    assert "Next candle lighting" in html and "One year on" in html
+
+
+def test_a_held_candle_is_shown_as_written_to_its_lighter_and_as_someone_to_others(memorial):
+    sam, alex = Client(), Client()
+    page(alex, memorial)
+    words = "Find me at www.one-example.com and www.two-example.com"
+    sam.post(
+        reverse("tributes:memorial_candle_light", args=[memorial.slug]),
+        {"name": "Sam Held", "show_name": "on", "message": words, "burn_time": "day"},
+    )
+    assert Candle.objects.get().words_held
+    assert "Sam Held" in page(sam, memorial) and words in page(sam, memorial)
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=3)):
+        others = page(alex, memorial)
+    assert "Sam Held" not in others and words not in others and "Someone" in others
+    assert "Sam Held" in page(sam, memorial)
