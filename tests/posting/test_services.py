@@ -96,7 +96,8 @@ def test_a_broken_email_is_explained_and_the_message_is_kept(client, memorial):
 
 def test_asking_to_be_told_without_an_email_is_explained(client, memorial):
     response = post_tribute(client, memorial, notify_on_publish="on", author_email="")
-    assert "Please add your email so that we can tell you" in response.text
+    told = "Please add your email so that we can tell you when it is published."
+    assert f'href="#id_author_email">{told}</a>' in response.text
     assert not Tribute.objects.exists()
 
 
@@ -288,8 +289,8 @@ def test_a_photo_sent_again_with_a_resent_form_is_not_kept_twice(memorial):
         )
 
     first, again = send(), send()
-    assert not again.created
     assert again.item.pk == first.item.pk
+    assert again.token == first.token
     assert list(Photo.objects.all()) == [first.item.photo]
 
 
