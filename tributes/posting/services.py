@@ -114,8 +114,8 @@ def _create(
     submission_key: str,
     earlier_keys: Iterable[str],
     *,
-    form_hold_reasons: Sequence[str] = (),
-    visitor_key: str = "",
+    form_hold_reasons: Sequence[str],
+    visitor_key: str,
 ) -> Posted:
     """Screen and save a new item once, whatever the number of times its form was sent.
 
