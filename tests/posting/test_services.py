@@ -101,6 +101,14 @@ def test_asking_to_be_told_without_an_email_is_explained(client, memorial):
     assert not Tribute.objects.exists()
 
 
+def test_asking_to_be_told_with_an_email_is_kept_with_the_tribute(client, memorial):
+    response = post_tribute(
+        client, memorial, notify_on_publish="on", author_email="sam@example.org"
+    )
+    assert response.status_code == 302
+    assert Tribute.objects.get().notify_on_publish is True
+
+
 def test_a_message_that_is_too_long_is_explained_and_kept(client, memorial):
     response = post_tribute(client, memorial, message="a" * 10_001)
     assert response.status_code == 200
