@@ -30,7 +30,8 @@ HELD_MODES = {ModerationMode.ALL_HELD, ModerationMode.FIRST_TIME_HELD}
 type Item = Tribute | Comment
 
 # Derived from the post's random submission key and never changed afterwards: unique by
-# construction, so full_clean does not check them again (a query each).
+# construction, so full_clean does not check them again. That saves a query each, and lets the
+# losing copy of two simultaneous sends reach the IntegrityError that `_create` handles.
 UNIQUE_BY_CONSTRUCTION = ["idempotency_key", "edit_token_hash"]
 
 
