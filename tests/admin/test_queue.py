@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -23,6 +24,11 @@ from tributes.posting import services as posting
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("admin:tributes_moderation_queue")
+
+
+def told(response) -> list[str]:
+    """The messages the moderator reads at the top of the page after a decision."""
+    return [str(message) for message in response.context["messages"]]
 
 
 def decide(client, items, decision, **extra):
@@ -98,12 +104,27 @@ def test_the_queue_says_why_an_item_was_held(client, moderator, memorial_a):
     TributeFactory(memorial=memorial_a, status=Status.PENDING, hold_reasons=["links"])
     relaxed = MemorialFactory(moderation_mode=ModerationMode.FIRST_TIME_HELD)
     TributeFactory(memorial=relaxed, status=Status.PENDING)
+    strict = MemorialFactory(moderation_mode=ModerationMode.ALL_HELD)
+    TributeFactory(memorial=strict, status=Status.PENDING)
+    open_memorial = MemorialFactory(moderation_mode=ModerationMode.OPEN)
+    TributeFactory(memorial=open_memorial, status=Status.APPROVED)
+    restored = TributeFactory(memorial=open_memorial, status=Status.PENDING)
+    decisions.mark_spam(restored, by=moderator)
+    decisions.restore(restored, by=moderator)
     client.force_login(moderator)
 
     html = client.get(QUEUE).content.decode()
 
-    assert "It contains two or more links." in html
-    assert "A first post from this writer on this memorial." in html
+    why = re.findall(r'<td class="queue-why">(.*?)</td>', html)
+    assert sorted(why) == sorted(
+        [
+            "<p>It contains two or more links.</p>",
+            "<p>A first post from this writer on this memorial.</p>",
+            "<p>Everything on this memorial waits for approval.</p>",
+            "<p>Published at once by the memorial&#x27;s setting; not yet read.</p>",
+            "<p>Put back in the queue by a moderator.</p>",
+        ]
+    )
 
 
 def test_an_edited_published_tribute_returns_to_the_queue_saying_so(client, moderator, memorial):
@@ -176,7 +197,10 @@ def test_a_forged_post_for_another_memorial_changes_nothing(client, scoped_staff
     for decision, extra in [("approve", {}), ("reject", {"reason": "abusive"}), ("spam", {})]:
         response = decide(client, others, decision, **extra)
         assert response.status_code == 200
-        assert "2 selected items were no longer waiting" in response.content.decode()
+        assert told(response) == [
+            "2 selected items were no longer waiting (someone else may have decided them) and "
+            "were left as they are."
+        ]
 
     assert [item.status for item in refreshed(*others)] == [Status.PENDING, Status.PENDING]
     assert not ModerationDecision.objects.exists()
@@ -187,8 +211,13 @@ def test_a_forged_post_mixing_own_and_other_items_changes_only_the_own(
 ):
     mine, theirs = waiting["tribute_a"], waiting["tribute_b"]
 
-    decide(client, [mine, theirs], "approve")
+    response = decide(client, [mine, theirs], "approve")
 
+    assert told(response) == [
+        "Approved 1 tribute. They are published on their memorial pages.",
+        "1 selected item was no longer waiting (someone else may have decided it) and was left "
+        "as it is.",
+    ]
     assert refreshed(mine, theirs)[0].status == Status.APPROVED
     assert theirs.status == Status.PENDING
     assert list(ModerationDecision.objects.values_list("tribute", flat=True)) == [mine.pk]
@@ -218,7 +247,9 @@ def test_approving_a_tribute_and_a_comment_together_publishes_both(client, moder
 
     response = decide(client, [tribute, comment], "approve")
 
-    assert "Approved 1 tribute and 1 comment." in response.content.decode()
+    assert told(response) == [
+        "Approved 1 tribute and 1 comment. They are published on their memorial pages."
+    ]
     for item in refreshed(tribute, comment):
         assert item.status == Status.APPROVED
         assert item.moderated_by == moderator
@@ -237,7 +268,10 @@ def test_rejecting_in_bulk_keeps_the_items_with_their_reason(client, moderator, 
 
     response = decide(client, items, "reject", reason=RejectionReason.COPYRIGHT)
 
-    assert "Rejected 1 tribute and 2 comments" in response.content.decode()
+    assert told(response) == [
+        f"Rejected 1 tribute and 2 comments ({RejectionReason.COPYRIGHT.label}). They are kept, "
+        "hidden, and can be restored; nobody is told."
+    ]
     for item in refreshed(*items):
         assert item.status == Status.REJECTED
         assert item.rejection_reason == RejectionReason.COPYRIGHT
@@ -254,7 +288,9 @@ def test_marking_as_spam_in_bulk(client, moderator, waiting):
 
     response = decide(client, items, "spam")
 
-    assert "Marked 1 tribute and 1 comment as spam." in response.content.decode()
+    assert told(response) == [
+        "Marked 1 tribute and 1 comment as spam. They are kept, hidden, and can be restored."
+    ]
     assert [item.status for item in refreshed(*items)] == [Status.SPAM, Status.SPAM]
     assert ModerationDecision.objects.filter(decision=Decision.SPAM).count() == 2
 
@@ -269,7 +305,10 @@ def test_rejecting_without_a_reason_is_refused_gently_keeping_the_selection(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Please choose a reason to reject. Nothing was changed" in html
+    assert (
+        'id="queue-reason-error">Please choose a reason to reject. Nothing was changed; your '
+        "selection is kept.</p>" in html
+    )
     assert (
         f'value="tribute-{items[0].pk}" id="pick-tribute-{items[0].pk}" class="queue-item" checked'
         in html
@@ -283,7 +322,23 @@ def test_a_decision_without_any_selected_item_changes_nothing(client, moderator,
 
     response = client.post(QUEUE, {"decision": "approve"})
 
-    assert "Please select at least one item." in response.content.decode()
+    assert (
+        'id="queue-item-error">Please select at least one item. Nothing was changed.</p>'
+        in response.content.decode()
+    )
+    assert not ModerationDecision.objects.exists()
+
+
+def test_a_selection_without_a_decision_changes_nothing(client, moderator, waiting):
+    client.force_login(moderator)
+
+    response = decide(client, [waiting["tribute_a"]], "")
+
+    assert (
+        '<p class="errornote">Please choose what to do with the selected items.</p>'
+        in response.content.decode()
+    )
+    assert refreshed(waiting["tribute_a"])[0].status == Status.PENDING
     assert not ModerationDecision.objects.exists()
 
 

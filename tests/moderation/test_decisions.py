@@ -1,4 +1,5 @@
 import datetime as dt
+import logging
 
 import pytest
 import time_machine
@@ -84,10 +85,43 @@ def test_the_audit_trail_outlives_an_item_its_author_deleted(moderator):
     assert decision.item_label == label
 
 
-# Notifications to whoever moderates
+def test_a_restored_then_approved_item_keeps_no_rejection_reason(moderator):
+    tribute = TributeFactory(status=Status.PENDING)
+    decisions.reject(tribute, by=moderator, reason=RejectionReason.ABUSIVE)
+    decisions.restore(tribute, by=moderator)
+    decisions.approve(tribute, by=moderator)
+    tribute.refresh_from_db()
+    assert (tribute.status, tribute.rejection_reason) == (Status.APPROVED, "")
+    assert list(tribute.decisions.order_by("pk").values_list("decision", "reason")) == [
+        (Decision.REJECTED, RejectionReason.ABUSIVE),
+        (Decision.RESTORED, ""),
+        (Decision.APPROVED, ""),
+    ]
 
 
-# Family moderator access
+def test_approving_from_a_page_opened_before_the_author_edited_keeps_the_new_words(moderator):
+    tribute = TributeFactory(status=Status.PENDING, message="First words")
+    on_the_moderators_screen = Tribute.objects.get(pk=tribute.pk)
+    posting.edit_item(tribute, message="The words the author chose in the end")
+    decisions.approve(on_the_moderators_screen, by=moderator)
+    tribute.refresh_from_db()
+    assert tribute.message == "The words the author chose in the end"
+    assert tribute.status == Status.APPROVED
+
+
+def test_each_decision_is_logged_with_who_and_what_but_never_the_words(moderator, caplog):
+    caplog.set_level(logging.INFO, logger="tributes.security")
+    tribute = TributeFactory(status=Status.PENDING, message="Private words")
+    comment = CommentFactory(status=Status.PENDING, body="Private words")
+    decisions.approve(tribute, by=moderator)
+    decisions.reject(comment, by=moderator, reason=RejectionReason.OFF_TOPIC)
+    decisions.mark_spam(tribute, by=moderator)
+    lines = [r.getMessage() for r in caplog.records if r.name == "tributes.security"]
+    assert lines == [
+        f"moderation tribute={tribute.pk} status=approved by_user={moderator.pk} reason=-",
+        f"moderation comment={comment.pk} status=rejected by_user={moderator.pk} reason=off_topic",
+        f"moderation tribute={tribute.pk} status=spam by_user={moderator.pk} reason=spam",
+    ]
 
 
 def test_a_decision_on_an_item_its_author_just_deleted_is_refused(moderator):

@@ -9,6 +9,7 @@ from django.core import mail
 
 from tests.support.factories import MemorialFactory, UserFactory
 from tests.support.posting import post_tribute, run_due_tasks
+from tributes.models import FamilySettings, Notify
 
 pytestmark = pytest.mark.django_db
 
@@ -44,17 +45,41 @@ def test_a_family_whose_only_owner_is_deactivated_gets_no_email(
     )
 
 
-def test_a_deactivated_or_non_staff_site_moderator_is_not_told(
+def test_only_active_staff_in_the_moderators_group_are_told(
     client, django_capture_on_commit_callbacks
 ):
     moderators = Group.objects.get(name="Moderators")
-    for name, active, staff in [("on", True, True), ("off", False, True), ("left", True, False)]:
+    for name, active, staff, moderates in [
+        ("on", True, True, True),
+        ("off", False, True, True),
+        ("left", True, False, True),
+        ("other-staff", True, True, False),
+    ]:
         user = UserFactory(username=name, email=f"{name}@example.org", is_active=active)
         user.is_staff = staff
         user.save()
-        user.groups.add(moderators)
+        if moderates:
+            user.groups.add(moderators)
     memorial = MemorialFactory(slug="site")
     recipients = notified_after_a_visitor_posts(
         client, memorial, django_capture_on_commit_callbacks
     )
     assert recipients == ["on@example.org"]
+
+
+def test_owners_who_chose_a_digest_no_email_or_a_pause_are_not_told_each_time(
+    client, django_capture_on_commit_callbacks
+):
+    owners = {
+        name: UserFactory(username=name, email=f"{name}@example.org")
+        for name in ["unset", "each", "digest", "nothing", "paused"]
+    }
+    FamilySettings.objects.create(user=owners["each"], notify=Notify.EACH)
+    FamilySettings.objects.create(user=owners["digest"], notify=Notify.DIGEST)
+    FamilySettings.objects.create(user=owners["nothing"], notify=Notify.NOTHING)
+    FamilySettings.objects.create(user=owners["paused"], notify=Notify.EACH, paused=True)
+    memorial = MemorialFactory(slug="family", family_moderates=True, owners=owners.values())
+    recipients = notified_after_a_visitor_posts(
+        client, memorial, django_capture_on_commit_callbacks
+    )
+    assert recipients == ["each@example.org", "unset@example.org"]

@@ -7,11 +7,9 @@ import time_machine
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
-from tests.support.factories import MemorialFactory, UserFactory
+from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory, UserFactory
 from tests.support.posting import post_directly, run_due_tasks
-from tributes.models import (
-    ModerationMode,
-)
+from tributes.models import ModerationMode, Status
 from tributes.moderation import decisions
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +61,10 @@ def test_at_most_one_notice_per_memorial_per_fifteen_minutes(
         run_due_tasks()
     with time_machine.travel(NOON + dt.timedelta(minutes=5), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            post_directly(memorial)
-            post_directly(memorial)
+            post_directly(memorial, message="A second tribute")
+            post_directly(memorial, message="A third tribute")
+            # Queued for 12:15, fifteen minutes after the first notice: nothing is due now.
+            assert not DBTaskResult.objects.ready().exists()
             run_due_tasks()
         assert len(notices()) == 1
         assert not DBTaskResult.objects.ready().exists()
@@ -140,11 +140,35 @@ def test_an_owners_own_post_needs_no_notice(owner, django_capture_on_commit_call
     assert not DBTaskResult.objects.exists()
 
 
-def test_a_lost_notice_is_queued_again_by_the_next_post(site_moderator_with_email, memorial):
+@pytest.mark.parametrize(("later", "queued"), [(59, 0), (61, 1)])
+def test_a_notice_lost_for_an_hour_is_queued_again_by_the_next_post(
+    site_moderator_with_email, memorial, later, queued
+):
     with time_machine.travel(NOON, tick=False):
         post_directly(memorial)
-    # The worker never ran it (it died): an hour later a new post queues another.
+    # The worker never ran it (it died). Within the hour it is taken as on its way; after the
+    # hour a new post queues another.
     DBTaskResult.objects.all().delete()
-    with time_machine.travel(NOON + dt.timedelta(hours=2), tick=False):
+    with time_machine.travel(NOON + dt.timedelta(minutes=later), tick=False):
+        post_directly(memorial, message="Written later")
+    assert DBTaskResult.objects.count() == queued
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_notice_counts_what_waits_for_approval_apart_from_what_went_up_unread(
+    site_moderator_with_email, memorial, django_capture_on_commit_callbacks
+):
+    read = TributeFactory(memorial=memorial, moderated_at=NOON)
+    TributeFactory(memorial=memorial, status=Status.PENDING)
+    CommentFactory(tribute=read, status=Status.PENDING)
+    TributeFactory(memorial=memorial, status=Status.APPROVED)  # published at once, unread
+    CommentFactory(tribute=read, status=Status.APPROVED)  # published at once, unread
+    TributeFactory(memorial=memorial, status=Status.REJECTED)
+    CommentFactory(tribute=read, status=Status.SPAM)
+    TributeFactory.create_batch(3, status=Status.PENDING)  # on other memorials
+    with django_capture_on_commit_callbacks(execute=True):
         post_directly(memorial)
-    assert DBTaskResult.objects.count() == 1
+        run_due_tasks()
+    [notice] = notices()
+    assert "\n3 tributes and comments are waiting for approval.\n" in notice.body
+    assert "\n2 were published at once and have not been read by a moderator yet.\n" in notice.body

@@ -96,8 +96,17 @@ def test_a_broken_email_is_explained_and_the_message_is_kept(client, memorial):
 
 def test_asking_to_be_told_without_an_email_is_explained(client, memorial):
     response = post_tribute(client, memorial, notify_on_publish="on", author_email="")
-    assert "Please add your email so that we can tell you" in response.text
+    told = "Please add your email so that we can tell you when it is published."
+    assert f'href="#id_author_email">{told}</a>' in response.text
     assert not Tribute.objects.exists()
+
+
+def test_asking_to_be_told_with_an_email_is_kept_with_the_tribute(client, memorial):
+    response = post_tribute(
+        client, memorial, notify_on_publish="on", author_email="sam@example.org"
+    )
+    assert response.status_code == 302
+    assert Tribute.objects.get().notify_on_publish is True
 
 
 def test_a_message_that_is_too_long_is_explained_and_kept(client, memorial):
@@ -157,6 +166,18 @@ def test_an_old_form_used_again_for_new_words_keeps_both(client, memorial):
 def test_a_form_with_a_damaged_key_still_keeps_the_words(client, memorial):
     post_tribute(client, memorial, submission_key="not a key", message="Please keep this")
     assert Tribute.objects.get().message == "Please keep this"
+
+
+def test_two_people_posting_the_same_words_without_a_key_each_keep_their_own(memorial):
+    # The form gives a missing key a fresh one; any other caller of the service may send none.
+    posts = [
+        posting.post_tribute(
+            memorial=memorial, author_name="Sam", message="Rest easy", submission_key=""
+        )
+        for _person in range(2)
+    ]
+    assert Tribute.objects.count() == 2
+    assert posts[0].token != posts[1].token
 
 
 def test_only_hashes_of_the_private_link_are_stored(client, memorial):
@@ -288,8 +309,8 @@ def test_a_photo_sent_again_with_a_resent_form_is_not_kept_twice(memorial):
         )
 
     first, again = send(), send()
-    assert not again.created
     assert again.item.pk == first.item.pk
+    assert again.token == first.token
     assert list(Photo.objects.all()) == [first.item.photo]
 
 

@@ -1,10 +1,15 @@
+import re
+from urllib.parse import urlsplit
+
 import pytest
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
 
 from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory
-from tests.support.posting import post_comment, post_tribute, private_token
+from tests.support.posting import post_comment, post_tribute, private_token, run_due_tasks
 from tributes.models import Comment, ModerationMode, Photo, Status, Tribute
 from tributes.moderation import decisions
 
@@ -214,3 +219,16 @@ def test_the_thank_you_page_offers_next_steps_a_copy_button_and_the_edit_form_on
     # Opened again later from the private link, the edit form is open at once.
     later = client.get(response["Location"].split("?")[0]).text
     assert '<details class="edit-yours" aria-labelledby="edit-heading" open>' in later
+
+
+def test_the_private_link_emailed_to_the_author_opens_their_words(
+    client, memorial, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_tribute(client, memorial, author_email="sam@example.org", message="Emailed words")
+    run_due_tasks()
+    [message] = mail.outbox
+    [link] = re.findall(r"https?://\S+/your-tribute/\S+/", message.body)
+    page = Client().get(urlsplit(link).path)
+    assert page.status_code == 200
+    assert "Emailed words" in page.text

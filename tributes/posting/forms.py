@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tributes.models import Comment, Emblem, Tribute
+from tributes.models import Comment, Tribute
 from tributes.moderation.screening import SpamCheckedFormMixin
 from tributes.photos.fields import PhotoField
 from tributes.security.tokens import SubmissionKeyMixin
@@ -89,11 +89,6 @@ class TributeForm(SpamCheckedFormMixin, SubmissionKeyMixin, AuthorFieldsMixin, f
         "notify_on_publish",
     ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["emblem"].choices = Emblem.choices
-        self.fields["emblem"].required = False
-
 
 class CommentForm(SpamCheckedFormMixin, SubmissionKeyMixin, AuthorFieldsMixin, forms.ModelForm):
     class Meta:
@@ -125,11 +120,6 @@ class TributeEditForm(forms.ModelForm):
         fields = ["author_name", "relationship", "message", "emblem"]
         widgets = {"message": forms.Textarea(attrs={"rows": 8}), "emblem": forms.RadioSelect}
         error_messages = TributeForm.Meta.error_messages
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["emblem"].choices = Emblem.choices
-        self.fields["emblem"].required = False
 
 
 class CommentEditForm(forms.ModelForm):

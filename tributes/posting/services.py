@@ -29,6 +29,11 @@ HELD_MODES = {ModerationMode.ALL_HELD, ModerationMode.FIRST_TIME_HELD}
 
 type Item = Tribute | Comment
 
+# Derived from the post's random submission key and never changed afterwards: unique by
+# construction, so full_clean does not check them again. That saves a query each, and lets the
+# losing copy of two simultaneous sends reach the IntegrityError that `_create` handles.
+UNIQUE_BY_CONSTRUCTION = ["idempotency_key", "edit_token_hash"]
+
 
 class PostingClosed(Exception):
     """The memorial takes no tributes or comments from this person (family only, or hidden)."""
@@ -45,7 +50,6 @@ class Posted:
 
     item: Item
     token: str
-    created: bool
     submission_key: str
 
 
@@ -96,7 +100,7 @@ def _find_resent(item: Item, submission_keys: Iterable[str]) -> Posted | None:
     for existing in type(item).objects.filter(idempotency_key__in=keys):
         if _words(existing) == _words(item):
             key = keys[existing.idempotency_key]
-            return Posted(existing, tokens.edit_token(key), created=False, submission_key=key)
+            return Posted(existing, tokens.edit_token(key), submission_key=key)
     return None
 
 
@@ -111,8 +115,8 @@ def _create(
     submission_key: str,
     earlier_keys: Iterable[str],
     *,
-    form_hold_reasons: Sequence[str] = (),
-    visitor_key: str = "",
+    form_hold_reasons: Sequence[str],
+    visitor_key: str,
 ) -> Posted:
     """Screen and save a new item once, whatever the number of times its form was sent.
 
@@ -153,8 +157,7 @@ def _create(
     # The form checked the fields and the database keeps the constraints: validating them here
     # again cost a query and a savepoint each, and one to find the memorial we were given.
     item.full_clean(
-        exclude=["idempotency_key", "edit_token_hash", "memorial", "tribute"],
-        validate_constraints=False,
+        exclude=[*UNIQUE_BY_CONSTRUCTION, "memorial", "tribute"], validate_constraints=False
     )
     try:
         with transaction.atomic():
@@ -170,7 +173,7 @@ def _create(
     if item.author_email:
         # Into the outbox with the item itself: sent by the worker, never in this request.
         emails.send_private_link(item, token)
-    return Posted(item, token, created=True, submission_key=submission_key)
+    return Posted(item, token, submission_key=submission_key)
 
 
 @transaction.atomic
@@ -224,9 +227,9 @@ def post_tribute(
         form_hold_reasons=form_hold_reasons,
         visitor_key=visitor_key,
     )
-    if not posted.created and photo is not None and photo.pk != posted.item.photo_id:
-        # A resent form brought its photo again: the first send already kept one. Its files go
-        # after commit with the row (see tributes/signals.py).
+    if photo is not None and photo.pk != posted.item.photo_id:
+        # A resent form brought its photo again: the first send already kept its own. Its files
+        # go after commit with the row (see tributes/signals.py).
         photo.delete()
     return posted
 
@@ -269,8 +272,6 @@ def post_comment(
 
 def find_by_token(items: QuerySet, token: str) -> Item | None:
     """The tribute or comment among `items` whose private link carries `token`, or None."""
-    if not token or len(token) > 100:
-        return None
     return items.filter(edit_token_hash=tokens.hash_token(token)).first()
 
 
@@ -296,7 +297,7 @@ def edit_item(item: Item, **changes: str) -> bool:
             item.status = Status.PENDING
         item.moderated_by, item.moderated_at = None, None
         fields += ["status", "moderated_by", "moderated_at", "hold_reasons"]
-    item.full_clean(exclude=["idempotency_key", "edit_token_hash"])
+    item.full_clean(exclude=UNIQUE_BY_CONSTRUCTION)
     item.save(update_fields=fields)
     if item.is_to_read:
         schedule_moderation_notice(memorial)
