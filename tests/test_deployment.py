@@ -202,6 +202,17 @@ def test_a_body_of_exactly_the_request_limit_is_not_refused_for_its_size(client,
     assert response.status_code == 200
 
 
+def post_declaring(client, length: str):
+    return client.generic(
+        "POST",
+        reverse("admin:login"),
+        data=b"x",
+        content_type="application/octet-stream",
+        secure=True,
+        CONTENT_LENGTH=length,
+    )
+
+
 @pytest.mark.parametrize(
     ("declared", "status"),
     [(25 * 1024 * 1024, 200), (25 * 1024 * 1024 + 1, 413)],
