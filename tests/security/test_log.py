@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 
 from tests.support.factories import CandleFactory, TributeFactory
+from tests.support.posting import post_tribute
 from tributes.candles.lighting import show_words
 from tributes.families.data import erase_memorials, export_memorial
-from tributes.models import Candle, Memorial
+from tributes.models import BlockedTerm, Candle, Memorial
 from tributes.moderation.decisions import approve, reject
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,13 @@ def test_signing_out_is_logged_with_the_user_id_only(client, owner, security_lin
     client.force_login(owner)
     client.post(reverse("account_logout"), secure=True)
     assert security_lines()[-1] == f"logout user={owner.pk}"
+
+
+def test_a_held_post_is_logged_with_our_reason_codes_never_its_words(
+    client, memorial, security_lines
+):
+    BlockedTerm.objects.create(kind=BlockedTerm.Kind.WORD, value="casino")
+    links = "Casino! See www.cheap-pills.example.com and http://spam.example.net/offer"
+    post_tribute(client, memorial, message=links)
+    assert "held for moderation kind=tribute reasons=links,blocked_word" in security_lines()
+    assert "cheap-pills" not in " ".join(security_lines())
