@@ -91,3 +91,10 @@ def test_a_tribute_form_with_a_bad_photo_keeps_the_words(memorial):
     assert not form.is_valid()
     assert list(form.errors) == ["photo_upload"]
     assert "Thinking of you." in str(form["message"])
+
+
+def test_an_upload_of_exactly_the_size_limit_is_kept_whole(rf, settings):
+    settings.PHOTO_MAX_UPLOAD_BYTES = 100_000
+    request = rf.post("/", {"photo": upload(b"x" * 100_000)})
+    received = request.FILES["photo"]
+    assert os.path.getsize(received.temporary_file_path()) == 100_000
