@@ -98,3 +98,14 @@ def test_an_upload_of_exactly_the_size_limit_is_kept_whole(rf, settings):
     request = rf.post("/", {"photo": upload(b"x" * 100_000)})
     received = request.FILES["photo"]
     assert os.path.getsize(received.temporary_file_path()) == 100_000
+
+
+def test_files_are_deleted_again_when_the_photo_row_cannot_be_made(settings):
+    from django.core.exceptions import ValidationError
+
+    from tributes.models import Memorial
+
+    unsaved = Memorial(name="Not saved", slug="not-saved")
+    with pytest.raises((ValueError, ValidationError)):
+        save_photo(upload(jpeg()), memorial=unsaved)
+    assert not [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
