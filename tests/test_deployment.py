@@ -192,16 +192,44 @@ def test_a_body_over_the_request_limit_is_refused_with_a_kind_413_before_it_is_r
     assert "1 MB" in response.text
 
 
-def test_a_body_just_under_the_limit_is_not_refused_for_its_size(client, settings):
+def test_a_body_of_exactly_the_request_limit_is_not_refused_for_its_size(client, settings):
     settings.MAX_REQUEST_BODY_BYTES = 1024 * 1024
     response = client.generic(
         "POST",
         reverse("admin:login"),
-        data=b"x" * 1000,
+        data=b"x" * (1024 * 1024),
         content_type="application/octet-stream",
         secure=True,
     )
     assert response.status_code == 200
+
+
+def post_declaring(client, length: str):
+    return client.generic(
+        "POST",
+        reverse("admin:login"),
+        data=b"x",
+        content_type="application/octet-stream",
+        secure=True,
+        CONTENT_LENGTH=length,
+    )
+
+
+@pytest.mark.parametrize(
+    ("declared", "status"),
+    [(25 * 1024 * 1024, 200), (25 * 1024 * 1024 + 1, 413)],
+    ids=["25MB", "over"],
+)
+def test_the_production_request_limit_is_twenty_five_megabytes(client, declared, status):
+    # Refused on the length the request declares, before a byte of the body is read.
+    response = post_declaring(client, str(declared))
+    assert response.status_code == status
+    if status == 413:
+        assert "25 MB" in response.text
+
+
+def test_a_request_with_a_garbled_length_is_not_refused_for_its_size(client):
+    assert post_declaring(client, "a lot").status_code == 200
 
 
 @pytest.fixture

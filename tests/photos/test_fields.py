@@ -91,3 +91,21 @@ def test_a_tribute_form_with_a_bad_photo_keeps_the_words(memorial):
     assert not form.is_valid()
     assert list(form.errors) == ["photo_upload"]
     assert "Thinking of you." in str(form["message"])
+
+
+def test_an_upload_of_exactly_the_size_limit_is_kept_whole(rf, settings):
+    settings.PHOTO_MAX_UPLOAD_BYTES = 100_000
+    request = rf.post("/", {"photo": upload(b"x" * 100_000)})
+    received = request.FILES["photo"]
+    assert os.path.getsize(received.temporary_file_path()) == 100_000
+
+
+def test_files_are_deleted_again_when_the_photo_row_cannot_be_made(settings):
+    from django.core.exceptions import ValidationError
+
+    from tributes.models import Memorial
+
+    unsaved = Memorial(name="Not saved", slug="not-saved")
+    with pytest.raises((ValueError, ValidationError)):
+        save_photo(upload(jpeg()), memorial=unsaved)
+    assert not [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]

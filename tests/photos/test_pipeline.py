@@ -451,3 +451,40 @@ def test_odd_but_good_cover_uploads_in_the_admin_are_accepted(kind, client, admi
     for data in stored_files(cover):
         assert_clean_webp(data)
         assert b"<script>" not in data
+
+
+def quadrants(size=(1200, 900)) -> Image.Image:
+    """Four colours, one to a corner: any turn or mirror moves them somewhere else."""
+    image = Image.new("RGB", size, (220, 30, 30))
+    width, height = size
+    image.paste((30, 180, 30), (width // 2, 0, width, height // 2))
+    image.paste((30, 30, 220), (0, height // 2, width // 2, height))
+    image.paste((230, 210, 40), (width // 2, height // 2, width, height))
+    return image
+
+
+def with_orientation(orientation: int) -> bytes:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    return encode(quadrants(), "PNG", exif=exif.tobytes())
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_camera_orientation_is_shown_the_way_the_camera_meant(orientation):
+    from PIL import ImageOps
+
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(with_orientation(orientation))))
+    prepared = prepare_photo(upload(with_orientation(orientation), "photo.png"))
+    shown = Image.open(io.BytesIO(prepared.renditions[-1].data)).convert("RGB")
+    assert shown.size == expected.size
+    width, height = shown.size
+    for xy in [(10, 10), (width - 10, 10), (10, height - 10), (width - 10, height - 10)]:
+        assert close_to(shown.getpixel(xy), expected.getpixel(xy), tolerance=20)
+
+
+@pytest.mark.parametrize("orientation", [5, 6, 7, 8])
+def test_a_large_photo_turned_a_quarter_keeps_its_full_width(orientation):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    prepared = prepare_photo(upload(jpeg((4000, 3000), exif=exif.tobytes())))
+    assert [(r.width, r.height) for r in prepared.renditions][-1] == (1600, 2133)

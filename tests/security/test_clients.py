@@ -111,10 +111,11 @@ def test_login_logs_hold_no_username_password_or_address(client, claire, setting
     caplog.set_level(logging.DEBUG)
     fail_until_locked(client, settings)
     log_in(client, password=PASSWORD, address=COLLEAGUE)
-    text = "\n".join(record.getMessage() for record in caplog.records)
-    assert "login failed" in text
-    assert "login locked out" in text
-    assert f"login succeeded user={claire.pk}" in text
+    lines = [record.getMessage() for record in caplog.records]
+    text = "\n".join(lines)
+    assert "login failed" in lines
+    assert "login locked out after repeated failures" in lines
+    assert f"login succeeded user={claire.pk}" in lines
     for secret in [ATTACKER, COLLEAGUE, "claire", "guess", PASSWORD]:
         assert secret not in text
 
@@ -154,3 +155,37 @@ def test_behind_a_proxy_the_address_the_proxy_saw_is_used(settings):
     )
     assert client_key(spoofed) == client_key(address_request(ATTACKER))
     assert pseudonymous_address(spoofed) == pseudonymous_address(address_request(ATTACKER))
+
+
+def forwarded(chain, remote="10.0.0.2"):
+    return RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=chain)
+
+
+def test_behind_one_proxy_a_single_forwarded_address_is_the_client(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_key(forwarded(ATTACKER)) == client_key(address_request(ATTACKER))
+
+
+def test_behind_two_proxies_the_address_the_outer_proxy_saw_is_used(settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    # The client wrote the first entry itself; the outer proxy added the real address.
+    request = forwarded(f"1.2.3.4, {ATTACKER}, 10.0.0.1")
+    assert client_key(request) == client_key(address_request(ATTACKER))
+
+
+def test_a_request_that_skipped_the_proxies_counts_as_the_address_it_came_from(settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    request = forwarded(ATTACKER, remote=COLLEAGUE)
+    assert client_key(request) == client_key(address_request(COLLEAGUE))
+
+
+def test_without_a_proxy_a_forwarded_header_is_ignored():
+    assert client_key(forwarded(ATTACKER, remote=COLLEAGUE)) == client_key(
+        address_request(COLLEAGUE)
+    )
+
+
+def test_a_client_with_no_readable_address_still_gets_a_key_of_its_own():
+    odd = client_key(address_request("unix-socket"))
+    assert len(odd) == 64
+    assert odd != client_key(address_request(ATTACKER))

@@ -52,3 +52,33 @@ def test_a_page_asked_for_while_the_database_is_stopped_is_a_kind_503(client):
     assert home.status_code == 503
     assert response["Retry-After"] == "30"
     assert "Please try again in a minute" in response.content.decode()
+
+
+def test_a_signed_in_family_member_gets_the_same_kind_503(client, owner):
+    # Their session and stored messages live in the database: the page must not ask for them.
+    memorial = MemorialFactory(slug="teddy", owners=[owner])
+    client.force_login(owner)
+    with database_stopped():
+        response = client.get(memorial.get_absolute_url())
+    assert response.status_code == 503
+    assert "Please try again in a minute" in response.text
+
+
+def test_a_page_asked_for_during_an_outage_says_nothing_about_words_to_send_again(client):
+    memorial = MemorialFactory(slug="teddy")
+    with database_stopped():
+        page = client.get(memorial.get_absolute_url()).text
+    assert "This page cannot be shown at this moment" in page
+    assert "Nothing has been saved yet" not in page
+    assert "Send again" not in page
+
+
+def test_a_tribute_sent_during_an_outage_comes_back_in_the_tribute_form_itself(client):
+    memorial = MemorialFactory(slug="teddy")
+    payload = tribute_payload(relationship="his godmother")
+    with database_stopped():
+        page = client.post(write_tribute_url(memorial), payload).text
+    # The tribute form's own fields, filled in, not a list of text boxes.
+    assert 'name="relationship"' in page
+    assert 'value="his godmother"' in page
+    assert 'name="photo_upload"' in page

@@ -85,3 +85,36 @@ def test_a_first_time_visitors_double_click_sends_love_once(memorial):
     assert Love.objects.count() == 1
     tribute = Tribute.objects.get(pk=tribute.pk)
     assert tribute.love_count == 1
+
+
+def _send_love(client, tribute):
+    url = reverse("tributes:send_love", kwargs={"slug": tribute.memorial.slug, "pk": tribute.pk})
+    return client.post(url, {"submission_key": tokens.new_submission_key()})
+
+
+def test_the_visitor_cookie_is_kept_for_a_year_out_of_reach_of_scripts(memorial, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    cookie = _send_love(Client(), TributeFactory(memorial=memorial)).cookies["visitor"]
+    assert cookie["max-age"] == 365 * 24 * 60 * 60
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["secure"] is True
+
+
+def test_a_visitor_is_recognised_for_a_year_and_then_is_someone_new(memorial):
+    tribute = TributeFactory(memorial=memorial)
+    visitor = Client()
+    with time_machine.travel(START, tick=False) as clock:
+        _send_love(visitor, tribute)
+        first_cookie = visitor.cookies["visitor"].value
+        clock.shift(dt.timedelta(days=364))
+        response = _send_love(visitor, tribute)
+        # Still the same visitor: no new cookie, and one love.
+        assert "visitor" not in response.cookies
+        assert Love.objects.count() == 1
+        clock.shift(dt.timedelta(days=2))
+        # A browser that kept the cookie past its year: its signature is too old to be taken.
+        visitor.cookies["visitor"] = first_cookie
+        response = _send_love(visitor, tribute)
+        assert "visitor" in response.cookies
+        assert Love.objects.count() == 2

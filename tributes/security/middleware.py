@@ -88,17 +88,19 @@ class DatabaseOutageMiddleware:
 
 def _is_outage(error: DatabaseError) -> bool:
     # An OperationalError is also what a lock timeout or a cancelled query raises; those come
-    # from the database answering, not from it being away, and stay errors of their own.
+    # from the database answering, not from it being away, and stay errors of their own. Every
+    # message of a server that is away names the connection ("connection refused", "couldn't get
+    # a connection", "server closed the connection unexpectedly", "terminating connection due to
+    # administrator command"), the server's state ("the database system is shutting down",
+    # "... is starting up", "... is in recovery mode") or a host name that does not resolve
+    # (psycopg's words, then libpq's).
     text = str(error).lower()
     return isinstance(error, InterfaceError) or any(
         sign in text
         for sign in (
             "connection",
-            "server closed",
-            "terminating",
-            "shutting down",
-            "starting up",
             "the database system",
+            "failed to resolve host",
             "could not translate host",
         )
     )

@@ -151,6 +151,21 @@ def rate_limited_response(request, *, action: str, reached: Reached, form=None):
     return response
 
 
+def _post_limit_reached(
+    request, view_kwargs: dict, *, action: str, memorial_kwarg: str | None, email_field: str
+) -> Reached | None:
+    """Count a POST to a `rate_limited` view (other methods are never counted)."""
+    if request.method != "POST":
+        return None
+    target = view_kwargs.get(memorial_kwarg) if memorial_kwarg else None
+    return limit_reached(
+        request,
+        action,
+        target=f"{action}:{target}" if target is not None else None,
+        email=request.POST.get(email_field) or None,
+    )
+
+
 def rate_limited(
     action: str,
     *,
@@ -170,16 +185,15 @@ def rate_limited(
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method == "POST":
-                target = kwargs.get(memorial_kwarg) if memorial_kwarg else None
-                reached = limit_reached(
-                    request,
-                    action,
-                    target=f"{action}:{target}" if target is not None else None,
-                    email=request.POST.get(email_field) or None,
-                )
-                if reached:
-                    return rate_limited_response(request, action=action, reached=reached, form=form)
+            reached = _post_limit_reached(
+                request,
+                kwargs,
+                action=action,
+                memorial_kwarg=memorial_kwarg,
+                email_field=email_field,
+            )
+            if reached:
+                return rate_limited_response(request, action=action, reached=reached, form=form)
             return view(request, *args, **kwargs)
 
         # Lets a test find every view that accepts a post but is not rate limited.
