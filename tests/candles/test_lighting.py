@@ -210,3 +210,64 @@ def test_a_dedication_may_be_the_memorials_whole_address(client, memorial, wave_
     with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
         _light(client, wave_of_light, for_memorial=address)
     assert Candle.objects.get().memorial == memorial
+
+
+def test_a_first_candle_is_not_called_already_lit(client, event):
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        response = _light(client, event)
+        page = client.get(response.url).content.decode()
+    assert "Thank you. Your candle is lit" in page
+    assert "already lit" not in page
+
+
+def test_the_family_may_dedicate_a_candle_to_their_own_private_memorial(
+    client, owner, private_memorial, wave_of_light
+):
+    client.force_login(owner)
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        response = _light(client, wave_of_light, for_memorial=private_memorial.slug)
+    assert response.status_code == 302
+    assert Candle.objects.get().memorial == private_memorial
+
+
+def test_a_dedication_that_finds_nothing_says_how_to_fix_it(client, wave_of_light):
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        response = _light(client, wave_of_light, for_memorial="https://example.org/m/nobody/")
+    assert response.context["form"].errors["for_memorial"] == [
+        "We could not find a memorial at that address. Please check it, or leave it empty."
+    ]
+
+
+def test_lighting_again_returns_the_candle_already_lit(event):
+    from tributes.candles.lighting import light_event_candle
+
+    def light(name):
+        return light_event_candle(
+            event=event,
+            visitor_key="same-visitor",
+            visitor_zone=event.zone,
+            name=name,
+            submission_key="",
+            message="",
+            show_name=True,
+            dedicated_to=None,
+        )
+
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        first = light("Sam")
+        again = light("Sam again")
+    assert (first.already_lit, again.already_lit) == (False, True)
+    assert first.candle == again.candle == Candle.objects.get()
+    assert again.candle.name == "Sam"
+
+
+def test_a_place_we_do_not_know_is_explained(client, event):
+    response = client.post(
+        reverse("tributes:choose_zone"),
+        {"zone": "Atlantis", "next": event.get_absolute_url()},
+        follow=True,
+    )
+    assert (
+        '<p class="alert alert-info">We do not know that place. Please choose one of the places '
+        "suggested.</p>" in response.content.decode()
+    )

@@ -83,3 +83,21 @@ def test_confirming_after_unsubscribing_starts_nothing(
     with time_machine.travel(START - dt.timedelta(hours=1), tick=False):
         assert reminders.send_reminder.call(signup.pk).startswith("not sent")
     assert len(mail.outbox) == 1
+
+
+def test_unsubscribing_stops_only_that_address_and_keeps_when_it_was_asked(client, event):
+    with time_machine.travel(BEFORE, tick=False):
+        leaving, staying = (
+            reminders.sign_up(event=event, email=email, minutes_before=60, zone=event.zone)
+            for email in ("sam@example.org", "jo@example.org")
+        )
+    url = reverse("tributes:reminder_unsubscribe", args=[reminders.unsubscribe_token(leaving)])
+    with time_machine.travel(BEFORE, tick=False):
+        assert client.post(url).status_code == 200
+    # Pressing the link again later changes nothing: the record says when they first asked.
+    with time_machine.travel(BEFORE + dt.timedelta(days=1), tick=False):
+        assert client.post(url).status_code == 200
+    leaving.refresh_from_db()
+    staying.refresh_from_db()
+    assert leaving.unsubscribed_at == BEFORE
+    assert staying.unsubscribed_at is None

@@ -123,3 +123,21 @@ def test_the_service_is_shown_and_its_candle_time_is_one_tap(signed_in, memorial
     assert (event.local_date, event.local_time) == (dt.date(2026, 12, 10), dt.time(11, 0))
     Service.objects.update(shown=False)
     assert "St Mary" not in signed_in.get(memorial.get_absolute_url()).text
+
+
+@pytest.mark.parametrize(
+    ("at", "date", "said"),
+    [
+        # 19:00 in Sydney (summer time) is 08:00 UTC: a second before, tonight is still to come.
+        (dt.datetime(2026, 12, 1, 7, 59, 59, tzinfo=dt.UTC), dt.date(2026, 12, 1), "Tonight"),
+        (dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC), dt.date(2026, 12, 2), "Tomorrow"),
+    ],
+    ids=["a-second-before-seven", "at-seven"],
+)
+def test_at_seven_sharp_the_candle_time_is_tomorrows(signed_in, memorial, at, date, said):
+    with time_machine.travel(at, tick=False):
+        response = signed_in.post(
+            reverse("family:tonight", kwargs={"slug": memorial.slug}), follow=True
+        )
+    assert CandleEvent.objects.get().local_date == date
+    assert f'">{said} at 19:00: the candle time is set.</p>' in response.text
