@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from tests.support.posting import run_due_tasks
 from tributes.candles import reminders
 from tributes.models import ReminderSignup
+from tributes.security.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,17 @@ def test_unsubscribing_stops_only_that_address_and_keeps_when_it_was_asked(clien
     staying.refresh_from_db()
     assert leaving.unsubscribed_at == BEFORE
     assert staying.unsubscribed_at is None
+
+
+def test_confirming_once_the_event_has_started_schedules_no_reminder(
+    event, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(BEFORE, tick=False):
+        signup = reminders.sign_up(
+            event=event, email="sam@example.org", minutes_before=60, zone=event.zone
+        )
+    token = "late-token"
+    ReminderSignup.objects.filter(pk=signup.pk).update(confirm_token_hash=hash_token(token))
+    with time_machine.travel(START, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert reminders.confirm(token).confirmed_at == START
+    assert not _queued_reminders().exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -81,6 +82,10 @@ def test_moving_a_candle_time_tells_everyone_who_asked_for_a_reminder(signed_in,
     [message] = mail.outbox
     assert message.to == ["friend@example.org"]
     assert "moved" in message.body
+    # They can still stop hearing about it, in one click.
+    unsubscribe = urlsplit(message.extra_headers["List-Unsubscribe"].strip("<>")).path
+    assert signed_in.post(unsubscribe).status_code == 200
+    assert ReminderSignup.objects.get().unsubscribed_at is not None
 
 
 def test_a_time_the_clocks_skip_is_refused_next_to_the_field(signed_in, owner):
