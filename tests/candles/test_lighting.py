@@ -52,7 +52,10 @@ def test_a_candle_cannot_be_lit_one_second_before_the_start(client, event):
     assert not Candle.objects.exists()
     with time_machine.travel(START - dt.timedelta(seconds=1), tick=False):
         page = client.get(response.url).content.decode()
-    assert "Candles can be lit from the start time. Please come back then." in page
+    assert (
+        '<p class="alert alert-info">Candles can be lit from the start time. Please come back '
+        "then.</p>" in page
+    )
 
 
 def test_at_the_start_the_family_candle_is_lit_and_a_visitor_lights_theirs(client, event):
@@ -99,7 +102,10 @@ def test_after_the_end_no_candle_is_lit_and_the_record_stays(client, event):
         _light(client, event)
         page = client.get(event.get_absolute_url()).content.decode()
     assert Candle.objects.count() == 2
-    assert "This candle lighting has ended. Thank you for remembering." in page
+    assert (
+        '<p class="alert alert-info">This candle lighting has ended. Thank you for '
+        "remembering.</p>" in page
+    )
     assert "2 candles lit" in page
     assert "Nana Jo" in page
     assert "Hidden" not in page

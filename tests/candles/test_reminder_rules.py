@@ -116,3 +116,30 @@ def test_confirming_once_the_event_has_started_schedules_no_reminder(
     with time_machine.travel(START, tick=False), django_capture_on_commit_callbacks(execute=True):
         assert reminders.confirm(token).confirmed_at == START
     assert not _queued_reminders().exists()
+
+
+def test_signing_up_again_replaces_the_choice_and_asks_to_confirm_again(
+    client, event, django_capture_on_commit_callbacks
+):
+    remind = reverse("tributes:event_remind", args=[event.slug])
+    with time_machine.travel(BEFORE, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(remind, {"email": "sam@example.org", "minutes_before": "60"})
+        run_due_tasks()
+        first = mail.outbox[-1]
+        client.post(link(first, "confirm"))
+        unsubscribe = urllib.parse.urlsplit(first.extra_headers["List-Unsubscribe"].strip("<>"))
+        client.post(unsubscribe.path)
+        # They change their mind: a reminder a quarter of an hour before, please.
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(remind, {"email": "sam@example.org", "minutes_before": "15"})
+        run_due_tasks()
+    signup = ReminderSignup.objects.get()
+    assert (signup.minutes_before, signup.confirmed_at, signup.unsubscribed_at) == (15, None, None)
+    second = mail.outbox[-1]
+    assert second.to == ["sam@example.org"] and second is not first
+    # The old link no longer confirms anything; the new one does, for the new time.
+    assert client.post(link(first, "confirm")).status_code == 404
+    with time_machine.travel(BEFORE, tick=False), django_capture_on_commit_callbacks(execute=True):
+        client.post(link(second, "confirm"))
+    assert _queued_reminders().get().run_after == START - dt.timedelta(minutes=15)
