@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from tests.support.factories import CandleFactory
@@ -108,3 +109,14 @@ def test_the_candle_form_and_the_tribute_form_on_one_page_keep_their_labels_apar
     for label in ("Name on your candle", "A few words with your candle (optional)"):
         target = re.search(rf'<label\s+for="([^"]+)"[^>]*>\s*{re.escape(label)}', form).group(1)
         assert f'id="{target}"' in form
+
+
+def test_a_candle_keeps_its_words_and_may_hide_its_name(client, memorial):
+    with time_machine.travel(LIT, tick=False):
+        _light(client, memorial, name="Aunt May", message="Sleep tight, little one.")
+        _light(client, memorial, name="Quiet Friend", show_name="", message="Always with you.")
+        page = Client().get(memorial.get_absolute_url()).content.decode()
+    assert "Lit by Aunt May on 15 October 2026" in page
+    assert "Sleep tight, little one." in page
+    assert "Quiet Friend" not in page
+    assert "Lit by Someone on 15 October 2026" in page and "Always with you." in page
