@@ -29,7 +29,7 @@ def visitors_candle(event: CandleEvent, visitor_key: str | None) -> Candle | Non
     return Candle.objects.filter(event=event, visitor_key=visitor_key).first()
 
 
-def event_candle_status(event: CandleEvent, *, fresh: bool = False) -> dict:
+def event_candle_status(event: CandleEvent, *, fresh: bool) -> dict:
     """The count and newest candles of an event, shared by pollers for a couple of seconds.
 
     Two queries when the cache is cold or `fresh` is asked for (the page itself, so that a
