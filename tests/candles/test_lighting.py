@@ -277,3 +277,13 @@ def test_a_place_we_do_not_know_is_explained(client, event):
         '<p class="alert alert-info">We do not know that place. Please choose one of the places '
         "suggested.</p>" in response.content.decode()
     )
+
+
+def test_a_visitor_who_hides_their_name_is_someone_to_everyone_else(client, event):
+    from django.test import Client
+
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        _light(client, event, name="Private Sam", show_name="")
+        status = Client().get(reverse("tributes:event_status", args=[event.slug])).json()
+    assert [candle["name"] for candle in status["candles"]] == ["Someone"]
+    assert "Private Sam" not in str(status)
