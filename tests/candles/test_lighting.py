@@ -287,3 +287,11 @@ def test_a_visitor_who_hides_their_name_is_someone_to_everyone_else(client, even
         status = Client().get(reverse("tributes:event_status", args=[event.slug])).json()
     assert [candle["name"] for candle in status["candles"]] == ["Someone"]
     assert "Private Sam" not in str(status)
+
+
+def test_a_candle_lit_in_one_event_does_not_stand_for_another(client, event, wave_of_light):
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        _light(client, event)
+        page = client.get(wave_of_light.get_absolute_url()).content.decode()
+    assert "Your candle is lit" not in page
+    assert f'action="{reverse("tributes:event_light", args=[wave_of_light.slug])}"' in page
