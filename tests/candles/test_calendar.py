@@ -1,8 +1,11 @@
 """The "add to calendar" file: RFC 5545, a VTIMEZONE for fixed events, floating time otherwise."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -70,3 +73,38 @@ def test_the_calendar_file_reminds_fifteen_minutes_before(client, memorial):
     event = CandleEventFactory(memorial=memorial)
     (alarm,) = _calendar(client, event).walk("VALARM")
     assert alarm.decoded("TRIGGER") == -dt.timedelta(minutes=15)
+
+
+def test_the_calendar_file_is_a_published_event_with_its_words_and_link(client, memorial):
+    event = CandleEventFactory(
+        memorial=memorial, title="Candles for Teddy", message="Light one with us at home."
+    )
+    downloaded = dt.datetime(2026, 10, 1, 9, 30, tzinfo=dt.UTC)
+    with time_machine.travel(downloaded, tick=False):
+        calendar = _calendar(client, event)
+    # What calendar apps need to accept it as an event to add, not an invitation to answer.
+    assert str(calendar["PRODID"]) == f"-//{settings.SITE_NAME}//Candle lighting//EN"
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    (entry,) = calendar.walk("VEVENT")
+    assert entry.decoded("DTSTAMP") == downloaded
+    link = f"{settings.SITE_URL}/candles/{event.slug}/"
+    assert str(entry["URL"]) == link
+    assert str(entry["DESCRIPTION"]) == f"Light one with us at home.\n\n{link}"
+    (alarm,) = entry.walk("VALARM")
+    assert str(alarm["ACTION"]) == "DISPLAY"
+    assert str(alarm["DESCRIPTION"]) == "Candles for Teddy"
+
+
+def test_an_event_without_words_describes_itself_by_its_link(client, memorial):
+    event = CandleEventFactory(memorial=memorial, message="")
+    (entry,) = _calendar(client, event).walk("VEVENT")
+    assert str(entry["DESCRIPTION"]) == f"{settings.SITE_URL}/candles/{event.slug}/"
+
+
+def test_downloading_it_again_updates_the_same_entry_rather_than_adding_one(client, memorial):
+    event, other = CandleEventFactory.create_batch(2, memorial=memorial)
+    uid = str(_calendar(client, event).walk("VEVENT")[0]["UID"])
+    assert str(_calendar(client, event).walk("VEVENT")[0]["UID"]) == uid
+    assert str(_calendar(client, other).walk("VEVENT")[0]["UID"]) != uid
+    # Unique across every site: it names this site's host.
+    assert uid == f"candle-event-{event.pk}@{urlsplit(settings.SITE_URL).netloc}"

@@ -52,7 +52,10 @@ def test_a_candle_cannot_be_lit_one_second_before_the_start(client, event):
     assert not Candle.objects.exists()
     with time_machine.travel(START - dt.timedelta(seconds=1), tick=False):
         page = client.get(response.url).content.decode()
-    assert "Candles can be lit from the start time. Please come back then." in page
+    assert (
+        '<p class="alert alert-info">Candles can be lit from the start time. Please come back '
+        "then.</p>" in page
+    )
 
 
 def test_at_the_start_the_family_candle_is_lit_and_a_visitor_lights_theirs(client, event):
@@ -99,7 +102,10 @@ def test_after_the_end_no_candle_is_lit_and_the_record_stays(client, event):
         _light(client, event)
         page = client.get(event.get_absolute_url()).content.decode()
     assert Candle.objects.count() == 2
-    assert "This candle lighting has ended. Thank you for remembering." in page
+    assert (
+        '<p class="alert alert-info">This candle lighting has ended. Thank you for '
+        "remembering.</p>" in page
+    )
     assert "2 candles lit" in page
     assert "Nana Jo" in page
     assert "Hidden" not in page
@@ -210,3 +216,82 @@ def test_a_dedication_may_be_the_memorials_whole_address(client, memorial, wave_
     with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
         _light(client, wave_of_light, for_memorial=address)
     assert Candle.objects.get().memorial == memorial
+
+
+def test_a_first_candle_is_not_called_already_lit(client, event):
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        response = _light(client, event)
+        page = client.get(response.url).content.decode()
+    assert "Thank you. Your candle is lit" in page
+    assert "already lit" not in page
+
+
+def test_the_family_may_dedicate_a_candle_to_their_own_private_memorial(
+    client, owner, private_memorial, wave_of_light
+):
+    client.force_login(owner)
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        response = _light(client, wave_of_light, for_memorial=private_memorial.slug)
+    assert response.status_code == 302
+    assert Candle.objects.get().memorial == private_memorial
+
+
+def test_a_dedication_that_finds_nothing_says_how_to_fix_it(client, wave_of_light):
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        response = _light(client, wave_of_light, for_memorial="https://example.org/m/nobody/")
+    assert response.context["form"].errors["for_memorial"] == [
+        "We could not find a memorial at that address. Please check it, or leave it empty."
+    ]
+
+
+def test_lighting_again_returns_the_candle_already_lit(event):
+    from tributes.candles.lighting import light_event_candle
+
+    def light(name):
+        return light_event_candle(
+            event=event,
+            visitor_key="same-visitor",
+            visitor_zone=event.zone,
+            name=name,
+            submission_key="",
+            message="",
+            show_name=True,
+            dedicated_to=None,
+        )
+
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        first = light("Sam")
+        again = light("Sam again")
+    assert (first.already_lit, again.already_lit) == (False, True)
+    assert first.candle == again.candle == Candle.objects.get()
+    assert again.candle.name == "Sam"
+
+
+def test_a_place_we_do_not_know_is_explained(client, event):
+    response = client.post(
+        reverse("tributes:choose_zone"),
+        {"zone": "Atlantis", "next": event.get_absolute_url()},
+        follow=True,
+    )
+    assert (
+        '<p class="alert alert-info">We do not know that place. Please choose one of the places '
+        "suggested.</p>" in response.content.decode()
+    )
+
+
+def test_a_visitor_who_hides_their_name_is_someone_to_everyone_else(client, event):
+    from django.test import Client
+
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        _light(client, event, name="Private Sam", show_name="")
+        status = Client().get(reverse("tributes:event_status", args=[event.slug])).json()
+    assert [candle["name"] for candle in status["candles"]] == ["Someone"]
+    assert "Private Sam" not in str(status)
+
+
+def test_a_candle_lit_in_one_event_does_not_stand_for_another(client, event, wave_of_light):
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        _light(client, event)
+        page = client.get(wave_of_light.get_absolute_url()).content.decode()
+    assert "Your candle is lit" not in page
+    assert f'action="{reverse("tributes:event_light", args=[wave_of_light.slug])}"' in page

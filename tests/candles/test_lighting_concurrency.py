@@ -63,6 +63,10 @@ def test_concurrent_lights_by_different_visitors_are_all_counted_exactly(live_ev
                 visitor_key=f"visitor-{i}-{n}",
                 visitor_zone=LONDON,
                 name=f"Lighter {i}-{n}",
+                submission_key="",
+                message="",
+                show_name=True,
+                dedicated_to=None,
             ).already_lit
             for n in range(lights_per_thread)
         ]
@@ -76,7 +80,14 @@ def test_concurrent_lights_by_different_visitors_are_all_counted_exactly(live_ev
 def test_one_visitor_lighting_from_many_tabs_at_once_gets_one_candle(live_event):
     def work(i):
         return light_event_candle(
-            event=live_event, visitor_key="same-visitor", visitor_zone=LONDON, name="Sam"
+            event=live_event,
+            visitor_key="same-visitor",
+            visitor_zone=LONDON,
+            name="Sam",
+            submission_key="",
+            message="",
+            show_name=True,
+            dedicated_to=None,
         )
 
     results = _in_threads(12, work)

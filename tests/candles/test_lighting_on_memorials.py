@@ -1,13 +1,16 @@
 """Candles lit on a memorial at any time: they burn for a chosen time and stay as dated records."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from tests.support.factories import CandleFactory
 from tributes.models import Candle
+from tributes.security import tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +83,40 @@ def test_strangers_cannot_light_a_candle_on_a_private_memorial(client, stranger,
     client.force_login(stranger)
     assert _light(client, private_memorial).status_code == 404
     assert not Candle.objects.exists()
+
+
+def test_the_same_form_sent_twice_lights_one_candle(client, memorial):
+    page = client.get(memorial.get_absolute_url()).content.decode()
+    form = page[page.index('id="light-a-candle"') :]
+    key = re.search(r'name="submission_key" value="([^"]+)"', form).group(1)
+    with time_machine.travel(LIT, tick=False):
+        # A double click, or the browser resending after a dropped connection.
+        first = _light(client, memorial, submission_key=key)
+        second = _light(client, memorial, submission_key=key)
+    assert first.status_code == second.status_code == 302
+    assert Candle.objects.count() == 1
+    # A new form from the same visitor is a new candle: on a memorial there may be many.
+    with time_machine.travel(LIT, tick=False):
+        _light(client, memorial, submission_key=tokens.new_submission_key())
+    assert Candle.objects.count() == 2
+
+
+def test_the_candle_form_and_the_tribute_form_on_one_page_keep_their_labels_apart(client, memorial):
+    page = client.get(memorial.get_absolute_url()).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    form = page[page.index('id="light-a-candle"') :].split("</form>")[0]
+    for label in ("Name on your candle", "A few words with your candle (optional)"):
+        target = re.search(rf'<label\s+for="([^"]+)"[^>]*>\s*{re.escape(label)}', form).group(1)
+        assert f'id="{target}"' in form
+
+
+def test_a_candle_keeps_its_words_and_may_hide_its_name(client, memorial):
+    with time_machine.travel(LIT, tick=False):
+        _light(client, memorial, name="Aunt May", message="Sleep tight, little one.")
+        _light(client, memorial, name="Quiet Friend", show_name="", message="Always with you.")
+        page = Client().get(memorial.get_absolute_url()).content.decode()
+    assert "Lit by Aunt May on 15 October 2026" in page
+    assert "Sleep tight, little one." in page
+    assert "Quiet Friend" not in page
+    assert "Lit by Someone on 15 October 2026" in page and "Always with you." in page

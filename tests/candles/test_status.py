@@ -124,3 +124,62 @@ def test_the_event_page_draws_a_candle_for_each_lit_up_to_the_walls_size(client,
     ]
     assert wall.count("<li>") == WALL_CANDLES
     assert f"{WALL_CANDLES + 3} candles lit" in page
+
+
+def test_one_candle_is_counted_in_the_singular(client, event):
+    CandleFactory(event=event, memorial=event.memorial, lit_at=START)
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        response = client.get(reverse("tributes:event_status", args=[event.slug]))
+    assert response.json()["count_text"] == "1 candle lit"
+
+
+def test_a_visitors_poll_is_never_more_than_two_seconds_behind(client, event):
+    from django.test import Client
+
+    url = reverse("tributes:event_status", args=[event.slug])
+    at = START + dt.timedelta(minutes=1)
+    with time_machine.travel(at, tick=False):
+        assert client.get(url).json()["count"] == 0
+    # A second later someone opens the page, which counts afresh for itself...
+    with time_machine.travel(at + dt.timedelta(seconds=1), tick=False):
+        Client().get(event.get_absolute_url())
+    CandleFactory(event=event, memorial=event.memorial, lit_at=at + dt.timedelta(seconds=1))
+    # ...and once the visitors' shared answer has run out, it is counted again, not reused.
+    with time_machine.travel(at + dt.timedelta(seconds=2, milliseconds=500), tick=False):
+        assert client.get(url).json()["count"] == 1
+
+
+def test_the_page_gives_its_script_the_servers_time(client, event):
+    # The countdown runs from the server's clock, not from a visitor's device set wrong.
+    with time_machine.travel(START - dt.timedelta(minutes=10), tick=False):
+        page = client.get(event.get_absolute_url()).text
+    assert 'data-server-now="2026-10-15T17:50:00+00:00"' in page
+
+
+def test_a_floating_event_page_speaks_of_the_visitors_own_time(client, wave_of_light):
+    client.cookies["tz"] = "Asia/Tokyo"
+    with time_machine.travel(START - dt.timedelta(days=1), tick=False):
+        page = client.get(wave_of_light.get_absolute_url()).text
+    assert "It will be lit at 19:00 your time, and then you can light yours." in page
+    # 19:00 to 20:00 in Tokyo is 10:00 to 11:00 UTC.
+    assert 'data-starts-at="2026-10-15T10:00:00+00:00"' in page
+    assert 'data-ends-at="2026-10-15T11:00:00+00:00"' in page
+
+
+def test_the_names_on_record_wait_until_the_event_has_ended(client, event):
+    CandleFactory(event=event, memorial=event.memorial, name="Nana Jo", lit_at=START)
+    with time_machine.travel(START + dt.timedelta(minutes=30), tick=False):
+        live = client.get(event.get_absolute_url()).text
+    with time_machine.travel(START + dt.timedelta(hours=1), tick=False):
+        ended = client.get(event.get_absolute_url()).text
+    assert '<h3 class="h5">Lit by</h3>' not in live
+    assert '<h3 class="h5">Lit by</h3>' in ended
+
+
+def test_the_event_page_at_an_instant_shows_the_state_then(event):
+    from tributes.candles.status import event_page
+
+    # Asked about the event's first minutes, whatever the clock says now.
+    page = event_page(event, now=START + dt.timedelta(minutes=5), zone=event.zone, visitor_key=None)
+    assert page["state"] == "live"
+    assert page["names_on_record"] is None

@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.support.factories import CandleFactory
 from tributes.candles.wave import event_wave
@@ -80,3 +81,93 @@ def test_a_visitor_in_a_zone_we_do_not_list_still_finds_their_band(client, wave_
 def test_a_fixed_event_has_no_wave_page(client, event):
     response = client.get(reverse("tributes:event_wave", args=[event.slug]))
     assert response.status_code == 302
+
+
+def _wave_page(client, event, at):
+    with time_machine.travel(at, tick=False):
+        response = client.get(reverse("tributes:event_wave", args=[event.slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _rows(page, heading, pattern):
+    """The rows of the table under `heading`, as `pattern`'s groups."""
+    return re.findall(pattern, page.split(f"{heading}</h2>")[1].split("</table>")[0])
+
+
+def test_a_visitor_in_an_offset_no_place_of_ours_has_still_gets_the_wave(client, wave_of_light):
+    # UTC-12 (Baker Island): a zone browsers may send, with no named place, so no band.
+    client.cookies["tz"] = "Etc/GMT+12"
+    page = _wave_page(client, wave_of_light, START)
+    assert page.count('<rect class="wave-band') == len(event_wave(wave_of_light, at=START))
+    assert 'class="wave-you"' not in page and "wave-yours" not in page
+    assert "The arrow marks your time band." not in page
+
+
+def test_the_picture_spans_every_band_and_its_arrow_points_at_the_visitors_band(
+    client, wave_of_light
+):
+    client.cookies["tz"] = "Asia/Tokyo"
+    page = _wave_page(client, wave_of_light, START)
+    bands = event_wave(wave_of_light, at=START)
+    xs = [float(x) for x in re.findall(r'<rect class="wave-band[^"]*" x="([\d.]+)"', page)]
+    assert len(xs) == len(bands)
+    # Side by side from the left edge, one band width apart, and the picture holds them all.
+    width = xs[1] - xs[0]
+    assert xs == [index * width for index in range(len(bands))]
+    assert f'viewBox="0 0 {len(bands) * width:g} 64"' in page
+    tokyo = next(i for i, band in enumerate(bands) if "Asia/Tokyo" in band.zone_names)
+    tip = float(re.search(r'<path class="wave-you" d="M([\d.]+) 52', page).group(1))
+    # The rectangle drawn for a band is 9 wide: the arrow's tip sits under its middle.
+    assert abs(tip - (xs[tokyo] + 4.5)) <= 0.5
+
+
+def test_the_places_with_most_candles_come_first_then_by_name(client, wave_of_light):
+    for zone, count in [("Asia/Tokyo", 1), ("Europe/London", 3), ("Europe/Paris", 1)]:
+        CandleFactory.create_batch(
+            count, event=wave_of_light, memorial=None, time_zone=zone, lit_at=START
+        )
+    page = _wave_page(client, wave_of_light, START + dt.timedelta(minutes=30))
+    assert _rows(page, "Candles per place", r'<th scope="row">([^<]+)</th><td>(\d+)</td>') == [
+        ("London", "3"),
+        ("Tokyo", "1"),
+        ("Paris", "1"),
+    ]
+
+
+def test_candles_per_hour_are_listed_hour_by_hour_then_by_place(client, wave_of_light):
+    # Lit in this order: the list is by hour first, then by zone within the hour.
+    for zone, lit_at in [
+        ("Europe/London", START),
+        ("Asia/Tokyo", START + dt.timedelta(minutes=10)),
+        ("Europe/London", START - dt.timedelta(hours=8)),
+    ]:
+        CandleFactory(event=wave_of_light, memorial=None, time_zone=zone, lit_at=lit_at)
+    page = _wave_page(client, wave_of_light, START + dt.timedelta(minutes=30))
+    hour_and_place = r'<td>([^<]+)</td><th scope="row">([^<]+)</th>'
+    assert _rows(page, "Candles per place and hour", hour_and_place) == [
+        ("15 October, 10:00", "London"),
+        ("15 October, 18:00", "Tokyo"),
+        ("15 October, 18:00", "London"),
+    ]
+
+
+def test_candles_are_counted_by_utc_hour_even_where_the_site_keeps_half_hour_time(
+    client, wave_of_light
+):
+    # A site whose own zone is India's (TIME_ZONE is read from the environment): the table's
+    # hours are still UTC hours, as its heading says.
+    CandleFactory(event=wave_of_light, memorial=None, time_zone="Europe/London", lit_at=START)
+    with timezone.override("Asia/Kolkata"):
+        page = _wave_page(client, wave_of_light, START + dt.timedelta(minutes=30))
+    assert '<td>15 October, 18:00</td><th scope="row">London</th><td>1</td>' in page
+
+
+def test_the_wave_at_an_instant_shows_the_bands_lit_then(wave_of_light):
+    from tributes.candles.wave import wave_page
+
+    # Asked about 10:30 UTC on the day (whatever the clock says now): Tokyo (and Eucla, 15 minutes behind) are lit.
+    at = dt.datetime(2026, 10, 15, 10, 30, tzinfo=UTC)
+    page = wave_page(wave_of_light, zone=zoneinfo.ZoneInfo("Asia/Tokyo"), at=at)
+    assert [band.offset_label for band in page["lit_now"]] == ["UTC+09:00", "UTC+08:45"]
+    assert page["your_band"].is_lit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -95,6 +96,10 @@ def test_moving_a_candle_time_tells_everyone_who_asked_for_a_reminder(signed_in,
     [message] = mail.outbox
     assert message.to == ["friend@example.org"]
     assert "moved" in message.body
+    # They can still stop hearing about it, in one click.
+    unsubscribe = urlsplit(message.extra_headers["List-Unsubscribe"].strip("<>")).path
+    assert signed_in.post(unsubscribe).status_code == 200
+    assert ReminderSignup.objects.get().unsubscribed_at is not None
 
 
 def test_a_time_the_clocks_skip_is_refused_next_to_the_field(signed_in, owner):
@@ -137,3 +142,21 @@ def test_the_service_is_shown_and_its_candle_time_is_one_tap(signed_in, memorial
     assert (event.local_date, event.local_time) == (dt.date(2026, 12, 10), dt.time(11, 0))
     Service.objects.update(shown=False)
     assert "St Mary" not in signed_in.get(memorial.get_absolute_url()).text
+
+
+@pytest.mark.parametrize(
+    ("at", "date", "said"),
+    [
+        # 19:00 in Sydney (summer time) is 08:00 UTC: a second before, tonight is still to come.
+        (dt.datetime(2026, 12, 1, 7, 59, 59, tzinfo=dt.UTC), dt.date(2026, 12, 1), "Tonight"),
+        (dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC), dt.date(2026, 12, 2), "Tomorrow"),
+    ],
+    ids=["a-second-before-seven", "at-seven"],
+)
+def test_at_seven_sharp_the_candle_time_is_tomorrows(signed_in, memorial, at, date, said):
+    with time_machine.travel(at, tick=False):
+        response = signed_in.post(
+            reverse("family:tonight", kwargs={"slug": memorial.slug}), follow=True
+        )
+    assert CandleEvent.objects.get().local_date == date
+    assert f'">{said} at 19:00: the candle time is set.</p>' in response.text

@@ -242,3 +242,11 @@ def test_a_moderator_can_still_read_held_words_in_the_admin(client, memorial):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     page = _page(client, CHANGELIST)
     assert "Troll" in page and "fly-cheap" in page
+
+
+def test_an_event_candle_named_with_a_blocked_word_shows_as_someone(client, event, casino):
+    with time_machine.travel(DURING, tick=False):
+        _light_in_event(client, event, name="Casino Bonus", message="For Teddy, with love.")
+        status = _status(Client(), event)
+    assert Candle.objects.get().words_held
+    assert '"name": "Someone"' in status and "Casino" not in status

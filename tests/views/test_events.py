@@ -1,6 +1,7 @@
 """The event page's times as people say them, and the searchable zone chooser."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -70,3 +71,13 @@ def test_a_place_we_do_not_know_leaves_the_zone_as_it_was(client, event):
     )
     assert response.status_code == 302
     assert "tz" not in response.cookies
+
+
+def test_the_zone_chooser_starts_at_the_visitors_own_place(client, event):
+    client.cookies["tz"] = "Asia/Tokyo"
+    page = _page(client, event, START - dt.timedelta(days=1))
+    chooser = page[page.index('<form method="post" action="/time-zone/"') :].split("</form>")[0]
+    field = re.search(r'<input type="text" name="zone"[^>]*>', chooser).group(0)
+    assert 'value="Tokyo, Japan"' in field
+    # Back to the same page once chosen.
+    assert f'name="next" value="{event.get_absolute_url()}"' in chooser

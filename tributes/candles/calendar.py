@@ -28,7 +28,8 @@ def event_calendar(event: CandleEvent) -> bytes:
     url = settings.SITE_URL + event.get_absolute_url()
     entry.add("description", f"{event.message}\n\n{url}".strip())
     entry.add("url", url)
-    start = event.local_start if event.is_floating else event.start_in(event.zone)
+    # A floating event has no zone: its start stays a naive, floating wall time.
+    start = event.local_start.replace(tzinfo=event.zone)
     entry.add("dtstart", start)
     entry.add("dtend", start + event.duration)
     alarm = Alarm()

@@ -51,7 +51,7 @@ class EventCandleForm(SubmissionKeyMixin, forms.Form):
         if not address:
             return None
         # People paste the whole address; the memorial's slug is its last part.
-        slug = urlsplit(address).path.rstrip("/").rsplit("/", 1)[-1]
+        slug = urlsplit(address).path.rstrip("/").rpartition("/")[2]
         # Only memorials this visitor may open: private ones only for their owners.
         memorial = Memorial.objects.visible_to(self.user).filter(slug=slug).first()
         if memorial is None:

@@ -49,18 +49,17 @@ def light_event_candle(
     visitor_key: str,
     visitor_zone: zoneinfo.ZoneInfo,
     name: str,
-    submission_key: str = "",
-    message: str = "",
-    show_name: bool = True,
-    dedicated_to: Memorial | None = None,
-    now: dt.datetime | None = None,
+    submission_key: str,
+    message: str,
+    show_name: bool,
+    dedicated_to: Memorial | None,
 ) -> LitCandle:
     """Light this visitor's candle in `event`, or return the one they already lit.
 
     Raises CandleNotLit before the start or after the end (in the visitor's zone for a floating
     event). Runs one INSERT; a conflict on the unique constraint reads the existing candle.
     """
-    now = now or timezone.now()
+    now = timezone.now()
     zone = event.zone_for(visitor_zone)
     state = event.state(at=now, zone=zone)
     if state == EventState.BEFORE:
@@ -97,7 +96,7 @@ def _light_once(candle: Candle, same_visitor: Q | None = None) -> LitCandle:
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
         with guard:
-            candle.save(force_insert=True)
+            candle.save()
     except IntegrityError:
         earlier = Q(pk__in=[])
         if candle.idempotency_key is not None:
@@ -117,17 +116,16 @@ def light_memorial_candle(
     visitor_key: str,
     name: str,
     burn_time: BurnTime,
-    message: str = "",
-    show_name: bool = True,
-    submission_key: str = "",
-    now: dt.datetime | None = None,
+    message: str,
+    show_name: bool,
+    submission_key: str,
 ) -> LitCandle:
     """Light a candle on a memorial page; it stays as a dated record after it goes out.
 
     A visitor may light as many as they like, one per sent form: the same form sent twice
     returns the candle it lit the first time (`already_lit`).
     """
-    now = now or timezone.now()
+    now = timezone.now()
     candle = Candle(
         words_held=words_need_reading(name, message),
         memorial=memorial,

@@ -9,7 +9,6 @@ import time
 import zoneinfo
 from dataclasses import dataclass
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -31,7 +30,7 @@ def visitors_candle(event: CandleEvent, visitor_key: str | None) -> Candle | Non
     return Candle.objects.filter(event=event, visitor_key=visitor_key).first()
 
 
-def event_candle_status(event: CandleEvent, *, fresh: bool = False) -> dict:
+def event_candle_status(event: CandleEvent, *, fresh: bool) -> dict:
     """The count and newest candles of an event, shared by pollers for a couple of seconds.
 
     Two queries when the cache is cold or `fresh` is asked for (the page itself, so that a
@@ -61,9 +60,7 @@ class StatusAnswer:
     floating: bool
 
 
-def status_answer(
-    event: CandleEvent, *, zone: zoneinfo.ZoneInfo, fresh: bool = False
-) -> StatusAnswer:
+def status_answer(event: CandleEvent, *, zone: zoneinfo.ZoneInfo, fresh: bool) -> StatusAnswer:
     """What `status.json` answers a visitor in `zone` (only a floating event's state depends on
     the zone): state, count and newest candles. No query on a warm cache, two when `fresh`
     (when the answer itself is what is shared)."""
@@ -74,7 +71,7 @@ def status_answer(
         "count_text": ngettext("%(count)s candle lit", "%(count)s candles lit", shared["count"])
         % {"count": shared["count"]},
     }
-    body = json.dumps(payload, cls=DjangoJSONEncoder).encode()
+    body = json.dumps(payload).encode()
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     return StatusAnswer(body=body, etag=etag, floating=event.is_floating)
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import TruncHour
-from django.utils import timezone
 
 from tributes.models import CandleEvent, EventState
 from tributes.zones import ZonePlace, places_by_offset
@@ -51,9 +50,8 @@ class WaveBand:
         return max(len(self.places) - PLACES_SHOWN, 0)
 
 
-def event_wave(event: CandleEvent, *, at: dt.datetime | None = None) -> list[WaveBand]:
-    """For a floating event: every UTC offset in use that day, east to west, with its state."""
-    at = at or timezone.now()
+def event_wave(event: CandleEvent, *, at: dt.datetime) -> list[WaveBand]:
+    """For a floating event: every UTC offset in use that day, east to west, with its state at `at`."""
     by_offset = places_by_offset(event.local_start)
     return [
         WaveBand(
@@ -99,7 +97,6 @@ def wave_page(event: CandleEvent, *, zone: zoneinfo.ZoneInfo, at: dt.datetime) -
             "bands": [(index * BAND_WIDTH, band) for index, band in enumerate(bands)],
             "your_x": bands.index(yours) * BAND_WIDTH + BAND_WIDTH / 2 if yours else None,
         },
-        "visitor_zone": zone,
         "per_zone": event.candles.values("time_zone")
         .annotate(candles=Count("pk"))
         .order_by("-candles", "time_zone"),

@@ -223,4 +223,6 @@ def choose_zone(request):
     response = HttpResponseRedirect(target if is_local else "/")
     if form.is_valid():
         remember_zone(response, form.cleaned_data["zone"])
+    else:
+        messages.info(request, " ".join(form.errors.get("zone", [])))
     return response
