@@ -18,6 +18,15 @@ def _light(page: Page, name: str) -> None:
     page.get_by_role("button", name="Light my candle").click()
 
 
+def _teddys_candles_at_seven_uk_time():
+    return CandleEventFactory(
+        memorial=MemorialFactory(name="Teddy Ashby", slug="teddy-ashby"),
+        local_date=dt.date(2026, 10, 15),
+        local_time=dt.time(19, 0),
+        time_zone="Europe/London",
+    )
+
+
 def test_the_countdown_reaches_the_start_and_candles_appear_without_reload(
     page: Page, browser: Browser, site
 ):
@@ -82,12 +91,7 @@ def test_the_event_and_wave_pages_have_no_serious_accessibility_problems(
 ):
     from axe_playwright_python.sync_playwright import Axe
 
-    event = CandleEventFactory(
-        memorial=MemorialFactory(name="Teddy Ashby", slug="teddy-ashby"),
-        local_date=dt.date(2026, 10, 15),
-        local_time=dt.time(19, 0),
-        time_zone="Europe/London",
-    )
+    event = _teddys_candles_at_seven_uk_time()
     # axe is injected as a script, which the site's Content Security Policy rightly forbids.
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
@@ -135,12 +139,7 @@ def test_without_javascript_a_visitor_chooses_a_zone_and_lights_a_candle(
 
 
 def test_the_browsers_zone_is_used_until_the_visitor_chooses_another(browser: Browser, site):
-    event = CandleEventFactory(
-        memorial=MemorialFactory(name="Teddy Ashby", slug="teddy-ashby"),
-        local_date=dt.date(2026, 10, 15),
-        local_time=dt.time(19, 0),
-        time_zone="Europe/London",
-    )
+    event = _teddys_candles_at_seven_uk_time()
     context = browser.new_context(timezone_id="America/New_York")
     page = context.new_page()
     with time_machine.travel(START - dt.timedelta(days=1)):
@@ -159,12 +158,7 @@ def test_the_browsers_zone_is_used_until_the_visitor_chooses_another(browser: Br
 
 
 def test_a_browser_without_temporal_writes_the_visitors_time_the_same_way(browser: Browser, site):
-    event = CandleEventFactory(
-        memorial=MemorialFactory(name="Teddy Ashby", slug="teddy-ashby"),
-        local_date=dt.date(2026, 10, 15),
-        local_time=dt.time(19, 0),
-        time_zone="Europe/London",
-    )
+    event = _teddys_candles_at_seven_uk_time()
     context = browser.new_context(timezone_id="Asia/Tokyo")
     # Safari has no Temporal yet: the page falls back to Intl.
     context.add_init_script("delete window.Temporal;")
