@@ -54,7 +54,8 @@ def kept_blank(key: tuple, render: Callable[[], str]) -> str:
     return html
 
 
-def _filled(request, html: str) -> SafeString:
+def filled_for_visitor(request, html: str) -> SafeString:
+    """A kept blank form with this request's CSRF token, a new submission key and signed time."""
     html = html.replace(CSRF_MARKER, get_token(request))
     html = html.replace(SUBMISSION_KEY_MARKER, tokens.new_submission_key())
     # Only the tribute form has one; a new signed time for each page shown.
@@ -82,7 +83,7 @@ def tribute_form_html(request, memorial) -> SafeString:
             initial={"submission_key": SUBMISSION_KEY_MARKER, STARTED_FIELD: STARTED_MARKER}
         ),
     )
-    return _filled(request, html)
+    return filled_for_visitor(request, html)
 
 
 def candle_form_html(request, memorial) -> SafeString:
@@ -93,4 +94,4 @@ def candle_form_html(request, memorial) -> SafeString:
         memorial,
         lambda: MemorialCandleForm(initial={"submission_key": SUBMISSION_KEY_MARKER}),
     )
-    return _filled(request, html)
+    return filled_for_visitor(request, html)

@@ -22,16 +22,19 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from tributes import shared_cache
 from tributes.models import Comment, Love, Tribute
-from tributes.security import tokens
 from tributes.security.visitors import VISITOR_COOKIE, visitor_key
-from tributes.views.memorial_forms import CSRF_MARKER, SUBMISSION_KEY_MARKER, kept_blank
+from tributes.views.memorial_forms import (
+    CSRF_MARKER,
+    SUBMISSION_KEY_MARKER,
+    filled_for_visitor,
+    kept_blank,
+)
 
 TRIBUTES_PER_PAGE = 10
 # How long a page of tributes' HTML is kept: the version changes it sooner on every edit.
@@ -194,11 +197,8 @@ def tributes_html(request, memorial, page: TributePage, *, may_post: bool) -> st
             )
         )
     before = str(page.before) if page.before else ""
-    csrf = get_token(request)
     for pk, _, _, love_count in page.rows:
         love = _love_html(memorial, pk, loved=pk in loved, love_count=love_count, before=before)
-        love = love.replace(CSRF_MARKER, csrf).replace(
-            SUBMISSION_KEY_MARKER, tokens.new_submission_key()
-        )
+        love = filled_for_visitor(request, love)
         html = html.replace(f"<!--love:{pk}-->", love, 1)
     return mark_safe(html)  # noqa: S308 (rendered from our templates, visitors' words escaped)
