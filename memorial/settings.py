@@ -238,9 +238,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Caches: Redis when REDIS_URL is set (shared by every worker), else one process's memory.
 REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Django's RedisCache, reusing its Redis clients (memorial/redis_cache.py says why).
+    CACHES = {"default": {"BACKEND": "memorial.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -32,11 +32,25 @@ def cached[T](key: str, seconds: float, compute: Callable[[], T], *, fresh: bool
             return compute()
     if value is None:
         value = compute()
-        try:
-            cache.set(key, value, seconds)
-        except Exception as error:
-            log.warning("cache unavailable, %s not kept (%s)", key, error)
+        put(key, value, seconds)
     return value
+
+
+def many(keys: list[str]) -> dict[str, Any] | None:
+    """The values found at `keys`, read in one round trip; None when the cache cannot be reached."""
+    try:
+        return cache.get_many(keys)
+    except Exception as error:
+        log.warning("cache unavailable, %s not read (%s)", ", ".join(keys), error)
+        return None
+
+
+def put(key: str, value: Any, seconds: float) -> None:
+    """Store `value` at `key` for `seconds`; skipped when the cache cannot be reached."""
+    try:
+        cache.set(key, value, seconds)
+    except Exception as error:
+        log.warning("cache unavailable, %s not kept (%s)", key, error)
 
 
 def add(key: str, value: Any, seconds: float, *, when_unavailable: bool) -> bool:
@@ -73,6 +87,14 @@ def version(key: str) -> int | None:
     except Exception as error:
         log.warning("cache unavailable, %s not read (%s)", key, error)
         return None
+
+
+def versions(keys: list[str], found: dict[str, Any] | None) -> list[int | None]:
+    """`version()` of each of `keys`, taken from `found` (a `many()` answer) where it is there;
+    all None when `many()` found no cache."""
+    if found is None:
+        return [None] * len(keys)
+    return [found[key] if key in found else version(key) for key in keys]
 
 
 def bump(key: str) -> None:

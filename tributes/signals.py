@@ -64,11 +64,12 @@ def delete_share_images_of_closed(sender, instance: Memorial, **kwargs) -> None:
     transaction.on_commit(delete, using=kwargs.get("using"), robust=True)
 
 
-# The memorial page keeps its tributes' HTML in the shared cache (views/tribute_list.py): every
-# saved or deleted tribute, comment or photo (a moderator's decision, an author's edit or
-# deletion, a new post, a photo taken down, in the app or the admin) changes the memorial's
-# version, now and again once committed (a request in between may have stored the old rows under
-# the new version). Love is not cached, so sending it changes nothing here.
+# The memorial page keeps its tributes' HTML, and for visitors without a session the page around
+# them, in the shared cache (views/tribute_list.py, views/memorials.py): every saved or deleted
+# tribute, comment, photo or candle time (a moderator's decision, an author's edit or deletion, a
+# new post, a photo taken down, in the app or the admin) changes the memorial's version, now and
+# again once committed (a request in between may have stored the old rows under the new
+# version). Love counts are read with the rows on every request: sending love changes nothing.
 def _forget_rendered(memorial_id: int | None, using) -> None:
     if memorial_id is None:
         return
@@ -112,7 +113,7 @@ def connect() -> None:
     post_save.connect(
         delete_share_images_of_closed, sender=Memorial, dispatch_uid="delete_share_images_closed"
     )
-    for model in (Memorial, Tribute, Comment, Photo):
+    for model in (Memorial, Tribute, Comment, Photo, CandleEvent):
         for signal in (post_save, post_delete):
             signal.connect(
                 forget_rendered_tributes_of,

@@ -9,12 +9,14 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.support.factories import CandleEventFactory, TributeFactory
-from tributes.models import Candle, ModerationMode, Tribute
+from tributes.models import Candle, ModerationMode, Service, Tribute
 from tributes.moderation.screening import form_age_seconds
 from tributes.security.kept_text import HONEYPOT_FIELD, STARTED_FIELD
 
@@ -141,3 +143,51 @@ def test_a_held_candle_is_shown_as_written_to_its_lighter_and_as_someone_to_othe
         others = page(alex, memorial)
     assert "Sam Held" not in others and words not in others and "Someone" in others
     assert "Sam Held" in page(sam, memorial)
+
+
+def test_a_candle_time_renamed_or_cancelled_shows_on_the_next_request(memorial):
+    event = CandleEventFactory(memorial=memorial, title="One year on")
+    assert "One year on" in page(Client(), memorial)
+    event.title = "A year without Teddy"
+    event.save()
+    assert "A year without Teddy" in page(Client(), memorial)
+    event.delete()
+    assert "Next candle lighting" not in page(Client(), memorial)
+
+
+def test_a_candle_time_that_has_ended_is_no_longer_the_next_one(memorial):
+    event = CandleEventFactory(memorial=memorial, title="One year on")
+    assert "One year on" in page(Client(), memorial)
+    with time_machine.travel(event.ends_at + dt.timedelta(seconds=1)):
+        assert "One year on" not in page(Client(), memorial)
+
+
+def test_the_kept_page_never_opens_a_memorial_made_private(memorial):
+    assert page(Client(), memorial)
+    # Not through save(): no signal, no version changed. The memorial is read on every request.
+    type(memorial).objects.filter(pk=memorial.pk).update(visibility="private")
+    assert Client().get(memorial.get_absolute_url()).status_code == 404
+
+
+def test_the_funeral_details_changed_show_on_the_next_request(memorial):
+    service = Service.objects.create(
+        memorial=memorial,
+        local_date=timezone.localdate() + dt.timedelta(days=5),
+        local_time=dt.time(11, 0),
+        place="St Mary's Church",
+    )
+    assert "St Mary&#x27;s Church" in page(Client(), memorial)
+    service.place = "The village hall"
+    service.save()
+    assert "The village hall" in page(Client(), memorial)
+
+
+def test_a_warm_page_asks_the_database_only_for_the_memorial_and_its_rows(memorial):
+    TributeFactory.create_batch(12, memorial=memorial)
+    CandleEventFactory(memorial=memorial)
+    visitor = Client()
+    page(visitor, memorial)
+    with CaptureQueriesContext(connection) as queries:
+        html = page(visitor, memorial)
+    assert len(queries) == 2, [query["sql"] for query in queries]
+    assert html.count('name="submission_key"') >= 12  # Love forms, the tribute and candle forms.

@@ -43,7 +43,9 @@ class MemorialQuerySet(models.QuerySet):
         if user is not None and user.is_authenticated:
             opened |= Q(guests__user=user)
             return self.filter((opened & Q(is_draft=False)) | Q(owners=user)).distinct()
-        return self.filter(opened, is_draft=False).distinct()
+        visible = self.filter(opened, is_draft=False)
+        # Only the share links' join can repeat a memorial: the rush's visitors have none.
+        return visible.distinct() if share_links else visible
 
     def owned_by(self, user) -> MemorialQuerySet:
         if user is None or not user.is_authenticated:

@@ -54,9 +54,17 @@ def kept_blank(key: tuple, render: Callable[[], str]) -> str:
     return html
 
 
+def _csrf_token(request) -> str:
+    # One masked token for every form of the page (as {% csrf_token %} gives in one render):
+    # masking a new one for each of its dozen forms cost a dozen random strings.
+    if not hasattr(request, "_memorial_forms_csrf_token"):
+        request._memorial_forms_csrf_token = get_token(request)
+    return request._memorial_forms_csrf_token
+
+
 def filled_for_visitor(request, html: str) -> SafeString:
     """A kept blank form with this request's CSRF token, a new submission key and signed time."""
-    html = html.replace(CSRF_MARKER, get_token(request))
+    html = html.replace(CSRF_MARKER, _csrf_token(request))
     html = html.replace(SUBMISSION_KEY_MARKER, tokens.new_submission_key())
     # Only the tribute form has one; a new signed time for each page shown.
     if STARTED_MARKER in html:

@@ -1,4 +1,9 @@
+import dataclasses
+import datetime as dt
 import hashlib
+import math
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -15,20 +20,22 @@ from tributes import shared_cache
 from tributes.access import get_visible_memorial, may_post
 from tributes.models import CandleEvent, Memorial
 from tributes.views.caching import public_when_the_same_for_everyone
-from tributes.views.memorial_candles import memorial_candles_html
+from tributes.views.memorial_candles import first_visit_key, memorial_candles_html
 from tributes.views.memorial_forms import candle_form_html, tribute_form_html
 from tributes.views.tribute_list import (
     TRIBUTES_PER_PAGE,
+    TributePage,
     cursor_at,
+    kept_tributes_html,
     parse_cursor,
     tribute_page,
-    tributes_html,
     version_key,
+    with_visitors_love,
 )
 
 # The old numbered addresses (?page=N) followed to their keyset page, up to this page.
 OLD_PAGES_FOLLOWED = 100
-# How long the page around its tributes, candles and forms is kept (see _page_shell).
+# How long the page around each visitor's own parts is kept at most (see _visitors_page).
 SHELL_KEPT_SECONDS = 10 * 60
 # Where the parts made per request go in the kept page: our own comments, in our template's
 # HTML; visitors' words are escaped, so none can hold one.
@@ -77,47 +84,105 @@ def _same_page_for_everyone(request) -> bool:
     )
 
 
-def _shell_key(request, context) -> str:
-    """Everything the page shows outside its tributes, candles and forms (which are made apart):
-    the memorial (its version changes with every save of it, a tribute, comment or photo), its
-    service and next candle time as read now, the page's cursors, the language and the address
-    the site was asked at (the share links carry it)."""
-    memorial, service, event = context["memorial"], context["service"], context["next_event"]
-    shown = repr(
+@dataclass(frozen=True)
+class PageParts:
+    """The page with markers where each visitor's own parts go: their love forms
+    (`<!--love:ID-->`, tribute_list.py), the candles section and the tribute form."""
+
+    html: str
+    may_post: bool
+    # Kept for visitors it is the same for: what it was made from, and until when it holds.
+    stamp: tuple = ()
+    until: float = 0.0
+
+
+def _next_event(memorial, now):
+    return memorial.candle_events.upcoming(now=now).first()
+
+
+def _next_event_leaves_at(event) -> float:
+    """When `event` stops being the memorial's next candle time (CandleEventQuerySet.upcoming):
+    a later one may then be shown instead. Other changes to its events change the version."""
+    if event is None:
+        return math.inf
+    if event.is_floating:
+        last_day = event.local_date + dt.timedelta(days=3)
+        return dt.datetime.combine(last_day, dt.time(), tzinfo=dt.UTC).timestamp()
+    return event.ends_at.timestamp()
+
+
+def _page_parts(request, memorial, page: TributePage, *, version, is_owner: bool) -> PageParts:
+    """Render the page around the visitor's own parts."""
+    # Comments are written on each tribute's own page (a link): no comment form is built here.
+    visitor_may_post = is_owner or may_post(memorial, None)
+    tributes = kept_tributes_html(memorial, page, version, may_post=visitor_may_post)
+    next_event = _next_event(memorial, timezone.now())
+    context = {
+        "memorial": memorial,
+        "page": page,
+        "next_event": next_event,
+        "service": _shown_service(memorial),
+        "is_owner": is_owner,
+        "may_post": visitor_may_post,
+        "tributes_html": mark_safe(TRIBUTES_MARKER) if tributes else "",  # noqa: S308
+        "candles_html": mark_safe(CANDLES_MARKER),  # noqa: S308 (a constant)
+        "tribute_form_html": mark_safe(TRIBUTE_FORM_MARKER),  # noqa: S308 (a constant)
+    }
+    html = render_to_string("tributes/memorial_detail.html", context, request=request)
+    return PageParts(
+        html=html.replace(TRIBUTES_MARKER, tributes, 1),
+        may_post=visitor_may_post,
+        until=min(time.time() + SHELL_KEPT_SECONDS, _next_event_leaves_at(next_event)),
+    )
+
+
+def _visitors_page_key(request, memorial, page: TributePage) -> str:
+    """Where the page for every visitor it is the same for is kept: the memorial, the cursor,
+    the language, the time zone and the address the site was asked at (the share links carry
+    it)."""
+    asked = repr(
         (
             memorial.pk,
-            memorial.updated_at,
-            shared_cache.version(version_key(memorial.pk)),
-            service and [getattr(service, field.attname) for field in service._meta.fields],
-            event and [getattr(event, field.attname) for field in event._meta.fields],
-            str(context["page"].before),
-            str(context["page"].older),
-            bool(context["tributes_html"]),
-            context["may_post"],
+            str(page.before),
             translation.get_language(),
             timezone.get_current_timezone_name(),
             request.build_absolute_uri("/"),
         )
     )
-    return "memorial-page:" + hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
+    return "memorial-page:" + hashlib.blake2b(asked.encode(), digest_size=16).hexdigest()
 
 
-def _page_shell(request, context) -> str:
-    """The page with markers where the tributes, candles and tribute form go, rendered once
-    and kept in the shared cache for every visitor it is the same for."""
-    markers = {
-        **context,
-        "tributes_html": mark_safe(TRIBUTES_MARKER) if context["tributes_html"] else "",  # noqa: S308
-        "candles_html": mark_safe(CANDLES_MARKER),  # noqa: S308 (a constant)
-        "tribute_form_html": mark_safe(TRIBUTE_FORM_MARKER),  # noqa: S308 (a constant)
-    }
+def _visitors_page(request, memorial, page: TributePage) -> tuple[PageParts, dict | None]:
+    """The page parts every visitor without a session or message sees, kept in the shared cache
+    and read with the memorial's version and the candles section in one round trip (with what
+    was read, for the candles section).
 
-    def render_shell() -> str:
-        return render_to_string("tributes/memorial_detail.html", markers, request=request)
-
-    if not _same_page_for_everyone(request):
-        return render_shell()
-    return shared_cache.cached(_shell_key(request, context), SHELL_KEPT_SECONDS, render_shell)
+    The kept parts hold while they were made under the same content version (bumped by every
+    save or delete of a tribute, comment, photo, candle time or the memorial), from the same
+    memorial and service as read now and the same rows (ids and times of change: a tribute
+    held or deleted is never shown, even if a version change was lost), and before the next
+    candle time shown has ended. Visibility and the love counts are never kept: both were read
+    now.
+    """
+    page_key = _visitors_page_key(request, memorial, page)
+    found = shared_cache.many([version_key(memorial.pk), page_key, first_visit_key(memorial)])
+    [version] = shared_cache.versions([version_key(memorial.pk)], found)
+    service = getattr(memorial, "service", None)
+    stamp = (
+        version,
+        memorial.updated_at,
+        service and [getattr(service, field.attname) for field in service._meta.fields],
+        [(pk, updated_at) for pk, _, updated_at, _ in page.rows],
+        str(page.older),
+    )
+    kept = (found or {}).get(page_key)
+    if kept is not None and kept.stamp == stamp and kept.until > time.time():
+        return kept, found
+    parts = _page_parts(request, memorial, page, version=version, is_owner=False)
+    if version is not None:
+        parts = dataclasses.replace(parts, stamp=stamp)
+        shared_cache.put(page_key, parts, min(SHELL_KEPT_SECONDS, parts.until - time.time()))
+    return parts, found
 
 
 @require_safe
@@ -132,27 +197,21 @@ def memorial_detail(request, slug):
             position = (int(number) - 1) * TRIBUTES_PER_PAGE
         return redirect(older_tributes_path(memorial, cursor_at(memorial, position)))
     page = tribute_page(memorial, parse_cursor(request.GET.get("before", "")))
-    is_owner = memorial.is_owned_by(request.user)
-    # Comments are written on each tribute's own page (a link): no comment form is built here.
-    visitor_may_post = is_owner or may_post(memorial, None)
-    context = {
-        "memorial": memorial,
-        "page": page,
-        "next_event": memorial.candle_events.upcoming(now=timezone.now()).first(),
-        "service": _shown_service(memorial),
-        "is_owner": is_owner,
-        "may_post": visitor_may_post,
-        "tributes_html": tributes_html(request, memorial, page, may_post=visitor_may_post),
-    }
-    html = _page_shell(request, context)
-    # The visitor's own parts go in last: the forms' keys and CSRF, their own candle.
+    found = None
+    if _same_page_for_everyone(request):
+        parts, found = _visitors_page(request, memorial, page)
+    else:
+        version = shared_cache.version(version_key(memorial.pk))
+        is_owner = memorial.is_owned_by(request.user)
+        parts = _page_parts(request, memorial, page, version=version, is_owner=is_owner)
+    # The visitor's own parts go in last: their love, the forms' keys and CSRF, their own candle.
+    html = with_visitors_love(request, memorial, parts.html, page)
     candles = memorial_candles_html(
-        request, memorial, candle_form_html=candle_form_html(request, memorial)
+        request, memorial, candle_form_html=candle_form_html(request, memorial), found=found
     )
     html = html.replace(CANDLES_MARKER, candles, 1)
-    if visitor_may_post:
+    if parts.may_post:
         html = html.replace(TRIBUTE_FORM_MARKER, tribute_form_html(request, memorial), 1)
-    html = html.replace(TRIBUTES_MARKER, context["tributes_html"], 1)
     response = HttpResponse(html)
     # Each answer carries fresh form keys (tributes/security/tokens.py): no shared cache may
     # keep it. It differs with the session, read or not.

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from tributes import shared_cache
 from tributes.models import Comment, Love, Tribute
@@ -175,30 +175,34 @@ def _love_html(memorial, pk: int, *, loved: bool, love_count: int, before: str) 
     )
 
 
-def tributes_html(request, memorial, page: TributePage, *, may_post: bool) -> str:
-    """The HTML of the page's tributes, shared through the cache, with this visitor's love
-    forms (or "You sent your love") and the love counts filled in."""
+def kept_tributes_html(memorial, page: TributePage, version: int | None, *, may_post: bool) -> str:
+    """The HTML of the page's tributes with a `<!--love:ID-->` marker each, shared through the
+    cache under the memorial's content `version` (rendered afresh when None: no cache)."""
     if not page.rows:
         return ""
-    version = shared_cache.version(version_key(memorial.pk))
-    if version is None:  # No cache: rendered from the database, as before.
-        html = _render_tributes(memorial, page, may_post=may_post)
-    else:
-        html = shared_cache.cached(
-            _cache_key(memorial, page, version, may_post=may_post),
-            KEPT_SECONDS,
-            lambda: _render_tributes(memorial, page, may_post=may_post),
-        )
+    if version is None:
+        return _render_tributes(memorial, page, may_post=may_post)
+    return shared_cache.cached(
+        _cache_key(memorial, page, version, may_post=may_post),
+        KEPT_SECONDS,
+        lambda: _render_tributes(memorial, page, may_post=may_post),
+    )
+
+
+def with_visitors_love(request, memorial, html: str, page: TributePage) -> SafeString:
+    """`html` (holding kept_tributes_html) with this visitor's love forms (or "You sent your
+    love") and the page's love counts, as read now, filled in."""
     loved = set()
-    if VISITOR_COOKIE in request.COOKIES:
+    if page.rows and VISITOR_COOKIE in request.COOKIES:
         loved = set(
             Love.objects.filter(tribute__in=page.ids, visitor_key=visitor_key(request)).values_list(
                 "tribute_id", flat=True
             )
         )
-    before = str(page.before) if page.before else ""
+    before_text = str(page.before) if page.before else ""
     for pk, _, _, love_count in page.rows:
-        love = _love_html(memorial, pk, loved=pk in loved, love_count=love_count, before=before)
-        love = filled_for_visitor(request, love)
-        html = html.replace(f"<!--love:{pk}-->", love, 1)
+        love = _love_html(
+            memorial, pk, loved=pk in loved, love_count=love_count, before=before_text
+        )
+        html = html.replace(f"<!--love:{pk}-->", filled_for_visitor(request, love), 1)
     return mark_safe(html)  # noqa: S308 (rendered from our templates, visitors' words escaped)
