@@ -542,6 +542,24 @@ def test_an_item_its_author_deletes_while_the_moderator_decides_is_skipped_not_t
     assert not Tribute.objects.filter(pk=deleted.pk).exists()
 
 
+def test_every_hold_reason_is_told_to_the_moderator_in_words(client, moderator, memorial):
+    codes = ["links", "blocked_word", "blocked_email", "sent_quickly", "form_old", "edited"]
+    TributeFactory(memorial=memorial, status=Status.PENDING, hold_reasons=codes)
+    client.force_login(moderator)
+
+    html = client.get(QUEUE).content.decode()
+
+    [why] = re.findall(r'<td class="queue-why">(.*?)</td>', html)
+    assert re.findall(r"<p>(.*?)</p>", why) == [
+        "It contains two or more links.",
+        "It contains a word or phrase on the blocked list.",
+        "The email address is at a blocked domain.",
+        "It was sent within seconds of opening the form.",
+        "The form was opened a long time before it was sent.",
+        "Its author changed the words after it was published.",
+    ]
+
+
 def test_a_hold_reason_the_site_no_longer_describes_is_shown_as_it_was_stored(
     client, moderator, memorial
 ):
