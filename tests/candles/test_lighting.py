@@ -1,6 +1,7 @@
 """Lighting candles in an event: one per visitor, before/during/after, private memorials hidden."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -128,6 +129,14 @@ def test_a_candle_can_be_dedicated_to_a_memorial_and_appears_there(client, memor
     assert Candle.objects.get().memorial == memorial
     assert "Lit by Sam on 15 October 2026" in page
     assert "during Wave of Light" in page
+
+
+def test_a_link_to_the_wave_for_a_memorial_fills_in_the_dedication(client, memorial, wave_of_light):
+    url = f"{wave_of_light.get_absolute_url()}?for={memorial.slug}"
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        page = client.get(url).content.decode()
+    [field] = re.findall(r'<input[^>]*name="for_memorial"[^>]*>', page)
+    assert f'value="{memorial.slug}"' in field
 
 
 def test_a_dedication_to_an_unknown_memorial_is_explained(client, wave_of_light):

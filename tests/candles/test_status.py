@@ -1,6 +1,7 @@
 """What an event page and its status poll show, and what they cost in queries."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -183,3 +184,62 @@ def test_the_event_page_at_an_instant_shows_the_state_then(event):
     page = event_page(event, now=START + dt.timedelta(minutes=5), zone=event.zone, visitor_key=None)
     assert page["state"] == "live"
     assert page["names_on_record"] is None
+
+
+def _record(page: str) -> str:
+    """The names under "Lit by" on an ended event's page."""
+    return re.search(r'<h3 class="h5">Lit by</h3>\s*<p class="user-text">(.*?)</p>', page, re.S)[1]
+
+
+def test_after_the_event_the_record_names_those_who_shared_their_name(client, event):
+    CandleFactory(event=event, memorial=event.memorial, name="Nana Jo", lit_at=START)
+    CandleFactory(event=event, memorial=event.memorial, name="Uncle Ray", lit_at=START)
+    CandleFactory(event=event, memorial=event.memorial, name="Quiet One", show_name=False)
+    CandleFactory(event=event, memorial=event.memorial, name="Held Name", words_held=True)
+    with time_machine.travel(START + dt.timedelta(hours=2), tick=False):
+        record = _record(client.get(event.get_absolute_url()).text)
+    assert sorted(record.split(", ")) == ["Nana Jo", "Uncle Ray"]
+
+
+def test_a_floating_event_is_live_for_a_visitor_once_it_is_19_00_where_they_are(
+    client, wave_of_light
+):
+    # 10:05 UTC is 19:05 in Tokyo, where the wave has reached; in London it is hours away.
+    at = dt.datetime(2026, 10, 15, 10, 5, tzinfo=dt.UTC)
+    with time_machine.travel(at, tick=False):
+        london = client.get(wave_of_light.get_absolute_url()).text
+        client.cookies["tz"] = "Asia/Tokyo"
+        tokyo = client.get(wave_of_light.get_absolute_url()).text
+    assert 'data-state="before"' in london
+    assert 'data-state="live"' in tokyo
+    # The form to light a candle is shown to the visitor in Tokyo, not hidden until 19:00 in London.
+    action = reverse("tributes:event_light", args=[wave_of_light.slug])
+    light_form = re.search(rf'<form method="post" action="{action}"[^>]*>', tokyo)[0]
+    assert " hidden" not in light_form
+
+
+def test_a_family_member_signed_in_polls_each_event_for_its_own_candles(client, owner, event):
+    other = CandleEventFactory(
+        memorial=event.memorial, local_date=START.date(), local_time=dt.time(19)
+    )
+    CandleFactory(event=event, memorial=event.memorial, name="Nana Jo", lit_at=START)
+    CandleFactory.create_batch(2, event=other, memorial=event.memorial, lit_at=START)
+    client.force_login(owner)
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        first = client.get(reverse("tributes:event_status", args=[event.slug])).json()
+        second = client.get(reverse("tributes:event_status", args=[other.slug])).json()
+    assert (first["count"], second["count"]) == (1, 2)
+    assert "Nana Jo" not in [candle["name"] for candle in second["candles"]]
+
+
+def test_a_family_members_poll_is_never_more_than_two_seconds_behind(client, owner, event):
+    url = reverse("tributes:event_status", args=[event.slug])
+    client.force_login(owner)
+    at = START + dt.timedelta(minutes=1)
+    with time_machine.travel(at, tick=False):
+        assert client.get(url).json()["count"] == 0
+    CandleFactory(event=event, memorial=event.memorial, name="Nana Jo", lit_at=at)
+    with time_machine.travel(at + dt.timedelta(seconds=2, milliseconds=500), tick=False):
+        answer = client.get(url).json()
+    assert answer["count"] == 1
+    assert [candle["name"] for candle in answer["candles"]] == ["Nana Jo"]

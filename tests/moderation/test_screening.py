@@ -11,7 +11,6 @@ from tributes.models import BlockedTerm
 from tributes.moderation.screening import (
     HONEYPOT_FIELD,
     STARTED_FIELD,
-    describe_reasons,
     is_repeat_post,
     reasons_to_hold,
 )
@@ -127,13 +126,6 @@ def test_blocked_email_domains_and_their_subdomains_hold_a_message():
 def test_a_domain_written_at_the_end_of_a_sentence_still_blocks_it():
     BlockedTerm.objects.create(kind=BlockedTerm.Kind.EMAIL_DOMAIN, value="spam.example.")
     assert reasons_to_hold("Thinking of you", "bot@spam.example") == ["blocked_email"]
-
-
-def test_every_reason_is_described_for_moderators():
-    reasons = ["links", "blocked_word", "blocked_email", "sent_quickly", "form_old"]
-    described = describe_reasons(reasons)
-    assert "two or more links" in described
-    assert "blocked list" in described
 
 
 def test_the_same_words_twice_from_one_visitor_on_one_memorial_are_refused(clock):

@@ -115,6 +115,16 @@ def test_the_status_poll_never_exposes_held_words_cold_or_warm(client, event):
         assert "Troll" not in status and "fly-cheap" not in status
 
 
+def test_the_lighter_of_a_held_candle_sees_everyone_elses_candles_as_they_are(client, event):
+    CandleFactory(event=event, memorial=event.memorial, name="Clean Sam", message="With love")
+    with time_machine.travel(DURING, tick=False):
+        troll = Client()
+        _light_in_event(troll, event, name="Troll", message=SPAMMY)
+        own_page = _page(troll, event.get_absolute_url())
+    assert "Troll" in own_page and "fly-cheap" in own_page
+    assert "Clean Sam" in own_page and "With love" in own_page
+
+
 def test_a_held_name_stays_off_the_record_after_the_event(client, event):
     CandleFactory(event=event, memorial=event.memorial, name="Shared Name", words_held=False)
     CandleFactory(event=event, memorial=event.memorial, name="Held Name", words_held=True)

@@ -1,18 +1,20 @@
 """The photo upload field and handler: a prepared photo for the form, a temporary file."""
 
+import logging
 import os
 
 import pytest
 from django import forms
 from django.core.files.uploadedfile import TemporaryUploadedFile
 
+from tests.support.failing_storage import UNDELETABLE_STORAGE
 from tests.support.photos import (
     jpeg,
     upload,
 )
 from tributes.models import Tribute
 from tributes.photos.fields import PhotoField
-from tributes.photos.pipeline import PreparedPhoto
+from tributes.photos.pipeline import ACCEPT_ATTRIBUTE, PreparedPhoto
 from tributes.photos.storage import save_photo, shared_by_alt_text
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +39,24 @@ def test_the_photo_field_may_be_left_empty():
 def test_the_photo_field_explains_what_it_accepts():
     html = str(TributePhotoForm()["photo"])
     assert 'accept="image/jpeg,image/png,image/webp,image/gif,image/heic' in html
+
+
+def test_every_photo_chooser_offers_our_formats_and_the_words_of_its_preview():
+    # A field made here, not at import like the forms' own: the tribute form, the family's
+    # cover and the admin's all get their chooser from it.
+    class CoverForm(forms.Form):
+        cover = PhotoField(required=False)
+
+    html = str(CoverForm()["cover"])
+    assert f'accept="{ACCEPT_ATTRIBUTE}"' in html
+    # What static/js/forms.js shows beside the chosen file, with its name put in.
+    assert (
+        'data-preview-shown="Your photo, %(name)s, will be added when you send the form."' in html
+    )
+    assert (
+        'data-preview-none="%(name)s is chosen and will be added when you send the form. '
+        'It cannot be shown here."' in html
+    )
 
 
 def test_uploads_stream_to_a_temporary_file(rf):
@@ -109,3 +129,26 @@ def test_files_are_deleted_again_when_the_photo_row_cannot_be_made(settings):
     with pytest.raises((ValueError, ValidationError)):
         save_photo(upload(jpeg()), memorial=unsaved)
     assert not [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
+
+
+def test_a_file_that_cannot_be_deleted_again_is_named_in_the_log(settings, caplog):
+    from tributes.models import Memorial
+
+    settings.STORAGES = {**settings.STORAGES, "default": UNDELETABLE_STORAGE}
+    unsaved = Memorial(name="Not saved", slug="not-saved")
+    # The error that stopped the row is the one raised, not the storage's.
+    with (
+        caplog.at_level(logging.WARNING, logger="tributes.photos.storage"),
+        pytest.raises(ValueError),
+    ):
+        save_photo(upload(jpeg((900, 600))), memorial=unsaved)
+
+    def width(name: str) -> int:
+        return int(name.rsplit("-", 1)[1].removesuffix(".webp"))
+
+    left = sorted(os.listdir(settings.MEDIA_ROOT / "photos"), key=width)
+    assert [width(name) for name in left] == [400, 800, 900]
+    assert caplog.messages == [
+        f"Could not delete photo file photos/{name}: OSError(30, 'Read-only file system')"
+        for name in left
+    ]

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -88,6 +89,10 @@ def test_stored_names_are_random_and_keep_nothing_of_the_file_name(memorial):
     assert len(set(names)) == len(names)
     assert not any("grandma" in name for name in names)
     assert all(name.startswith("photos/") and name.endswith(".webp") for name in names)
+    # Each photo's files share a random key of 24 characters (18 bytes), another for each photo:
+    # from one photo's name nobody can guess another's.
+    keys = [re.fullmatch(r"photos/([\w-]{24})-(400|800|1200)\.webp", name)[1] for name in names]
+    assert len(set(keys[:3])) == len(set(keys[3:])) == 1 and keys[0] != keys[3]
 
 
 def test_a_jpeg_with_gps_exif_keeps_no_exif_in_any_stored_version(memorial):

@@ -3,6 +3,8 @@
 No setting is changed here: these are the numbers a family meets when they share a photo.
 """
 
+import os
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -27,6 +29,17 @@ def refusal(data: bytes, name: str) -> str:
 )
 def test_a_file_of_twenty_megabytes_is_read_and_one_byte_more_is_refused_unread(size, code):
     assert refusal(b"\0" * size, "photo.jpg") == code
+
+
+@pytest.mark.parametrize(
+    "size", [20 * MB + 1, 20 * MB + 70_000], ids=["a byte over", "a chunk over"]
+)
+def test_an_upload_over_twenty_megabytes_is_not_kept_on_disk_even_in_part(rf, size):
+    # Django hands the upload over in chunks of 64 KB: the ones before the limit were written.
+    request = rf.post("/", {"photo": upload(b"x" * size)})
+    received = request.FILES["photo"]
+    assert received.size == size
+    assert os.path.getsize(received.temporary_file_path()) == 0
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,17 @@ really waits: it is pending, with its reasons, and not on the memorial page.
 """
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from tests.support.broken_cache import BROKEN_CACHES
 from tests.support.factories import MemorialFactory, TributeFactory
-from tests.support.posting import post_comment, post_tribute
+from tests.support.posting import post_comment, post_tribute, write_tribute_url
 from tributes.models import BlockedTerm, Comment, ModerationMode, Status, Tribute
 from tributes.moderation import screening
 
@@ -115,3 +119,87 @@ def test_the_honeypot_refuses_a_comment_and_keeps_nothing(client, published_trib
     )
     assert response.status_code == 200
     assert not Comment.objects.exists()
+
+
+START = dt.datetime(2026, 10, 15, 18, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("opened", "reasons"),
+    [
+        (dt.timedelta(seconds=3), []),
+        (dt.timedelta(hours=48), []),
+        (dt.timedelta(hours=48, seconds=1), ["form_old"]),
+    ],
+    ids=["3s", "48h", "48h-1s"],
+)
+def test_the_production_limits_of_a_forms_age_hold_only_beyond_them(
+    client, open_memorial, opened, reasons
+):
+    # A still clock: the age is exactly `opened`, at the limits SPAM_FORM_MIN_SECONDS (3) and
+    # SPAM_FORM_MAX_AGE_HOURS (48).
+    with time_machine.travel(START, tick=False) as clock:
+        started = screening.form_started_token()
+        clock.shift(opened)
+        post_tribute(client, open_memorial, **{screening.STARTED_FIELD: started})
+    tribute = Tribute.objects.get()
+    assert tribute.hold_reasons == reasons
+    assert tribute.status == (Status.PENDING if reasons else Status.APPROVED)
+
+
+def test_the_forms_timestamp_is_a_hidden_field_not_a_box_to_fill_in(client, open_memorial):
+    html = client.get(write_tribute_url(open_memorial)).text
+    [started] = re.findall(rf'<input [^>]*name="{screening.STARTED_FIELD}"[^>]*>', html)
+    assert 'type="hidden"' in started
+
+
+def test_the_same_words_again_from_one_visitor_are_kept_once_and_they_are_told_why(
+    client, open_memorial
+):
+    words = "Sending so much love to you all"
+    assert post_tribute(client, open_memorial, author_name="Sam", message=words).status_code == 302
+
+    # The same visitor, signing with their full name this time.
+    again = post_tribute(client, open_memorial, author_name="Sam Carter", message=words)
+
+    assert again.status_code == 200
+    assert "You sent these same words here a moment ago, and they are kept." in again.text
+    assert words in again.text
+    assert Tribute.objects.count() == 1
+    # Another mourner may write the very same words.
+    assert post_tribute(Client(), open_memorial, message=words).status_code == 302
+    assert Tribute.objects.count() == 2
+
+
+def test_while_the_cache_is_down_tributes_are_still_taken_and_screened(
+    client, open_memorial, settings
+):
+    BlockedTerm.objects.create(kind=BlockedTerm.Kind.WORD, value="casino")
+    settings.CACHES = BROKEN_CACHES
+
+    # Nothing can say whether these words were sent a moment ago: they are taken, not refused.
+    assert post_tribute(client, open_memorial, message="We miss you.").status_code == 302
+    assert post_tribute(Client(), open_memorial, message="Casino tonight").status_code == 302
+
+    clean, held = Tribute.objects.order_by("created_at")
+    assert (clean.status, held.status) == (Status.APPROVED, Status.PENDING)
+    assert held.hold_reasons == ["blocked_word"]
+
+
+def test_a_word_blocked_in_the_admin_holds_the_very_next_post(client, open_memorial, moderator):
+    # A first tribute: the blocked list (empty) is read and kept in the cache.
+    assert (
+        post_tribute(client, open_memorial, message="Casino nights with Teddy").status_code == 302
+    )
+    admin = Client()
+    admin.force_login(moderator)
+    added = admin.post(
+        reverse("admin:tributes_blockedterm_add"), {"kind": "word", "value": "casino"}
+    )
+    assert added.status_code == 302
+
+    post_tribute(Client(), open_memorial, message="Casino bonus, click now")
+
+    first, second = Tribute.objects.order_by("created_at")
+    assert (first.status, second.status) == (Status.APPROVED, Status.PENDING)
+    assert second.hold_reasons == ["blocked_word"]

@@ -297,3 +297,26 @@ def test_the_newest_candles_read_the_memorials_candle_index(client, memorial):
     # Chosen by the memorial alone: no OR across the memorial's events' candles.
     assert not any("event_id" in sql.split("WHERE")[1] for sql in candle_queries)
     assert sum("LIMIT" in sql for sql in candle_queries) == 2
+
+
+def test_tributes_sent_in_the_same_instant_show_the_later_sent_first(client, memorial):
+    # Stored in the order they were sent: without the tie-break on id, PostgreSQL hands ties back
+    # in the order they are stored (the earlier first), by a sort as by the page's index.
+    at = timezone.now() - dt.timedelta(hours=1)
+    for n in range(2):
+        TributeFactory(memorial=memorial, message=f"Tribute number {n:02d}", created_at=at)
+    assert messages_on(client.get(memorial.get_absolute_url()).text) == ["01", "00"]
+
+
+def test_a_memorial_whose_tributes_share_one_instant_pages_through_each_once(client, memorial):
+    at = timezone.now() - dt.timedelta(hours=1)
+    count = 2 * TRIBUTES_PER_PAGE + 3
+    for n in range(count):
+        TributeFactory(memorial=memorial, message=f"Tribute number {n:02d}", created_at=at)
+    seen, path = [], memorial.get_absolute_url()
+    while path:
+        html = client.get(path).text
+        seen += messages_on(html)
+        found = OLDER.search(html)
+        path = found and f"{memorial.get_absolute_url()}?before={found[1]}"
+    assert seen == [f"{n:02d}" for n in reversed(range(count))]

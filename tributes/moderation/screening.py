@@ -64,11 +64,6 @@ def describe_hold(code: str) -> str:
     return str(HOLD_REASONS.get(code, code))
 
 
-def describe_reasons(codes: list[str]) -> str:
-    """A moderator's sentences for a list of hold codes."""
-    return " ".join(describe_hold(code) for code in codes)
-
-
 def count_links(text: str) -> int:
     return len(_LINK.findall(unicodedata.normalize("NFKC", text)))
 
