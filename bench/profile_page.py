@@ -40,10 +40,11 @@ setup_test_environment()
 options = json.loads(sys.argv[1])
 path = options["path"] or Memorial.objects.get(slug=DEMO_MEMORIAL_SLUG).get_absolute_url()
 client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1", **options["headers"])
-if options["cookies"]:
-    client.cookies.load(options["cookies"])
 
 def ask():
+    # As wrk asks: the same cookies every time, none of those the answers set.
+    client.cookies.clear()
+    client.cookies.load(options["cookies"])
     if options["method"] == "POST":
         data = options["data"].replace("{key}", tokens.new_submission_key())
         return client.post(path, data, content_type="application/x-www-form-urlencoded", secure=True)

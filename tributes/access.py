@@ -14,7 +14,8 @@ from tributes.models import CandleEvent, Memorial, ModerationMode, Photo
 from tributes.roles import MODERATORS_GROUP
 
 # At the start time every visitor asks for the same event at once; for people who are not
-# signed in, the answer (with its memorial) is shared for this long. A memorial made private
+# signed in, the answer (with its memorial) is shared for this long, by every process and
+# within each one (shared_cache.shared_briefly). A memorial made private
 # therefore hides its events from visitors within two seconds.
 VISITOR_EVENT_CACHE_SECONDS = 2
 
@@ -85,8 +86,8 @@ def get_visible_event(request: HttpRequest, slug: str) -> CandleEvent:
 def visitors_event(slug: str) -> CandleEvent:
     """The event at `slug` as someone without an account or share link may see it (shared for
     a moment by every such visitor), or 404."""
-    return shared_cache.cached(
-        f"candles:visitor-event:{slug}",
+    return shared_cache.shared_briefly(
+        f"candles:visitor-event-until:{slug}",
         VISITOR_EVENT_CACHE_SECONDS,
         lambda: _visible_event(None, slug),
     )

@@ -9,6 +9,7 @@ failure is logged once per call as a warning: a slower page, never an error page
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,40 @@ def cached[T](key: str, seconds: float, compute: Callable[[], T], *, fresh: bool
         value = compute()
         put(key, value, seconds)
     return value
+
+
+# What `shared_briefly` keeps in this process: key -> (when it runs out, value). At most this many.
+_KEPT_HERE_MAX = 1000
+_kept_here: dict[str, tuple[float, Any]] = {}
+_making_here: dict[str, threading.Lock] = {}
+
+
+def shared_briefly[T](key: str, seconds: float, compute: Callable[[], T]) -> T:
+    """`compute()` shared by every process for `seconds` from when it was made, and kept in this
+    process until then too: at the rush, one cache read per process and answer, not per request.
+
+    Never older than `seconds` wherever it was made (the time it runs out is stored with it).
+    """
+    kept = _kept_here.get(key)
+    if kept is not None and kept[0] > time.time():
+        return kept[1]
+    # When it runs out, one thread of the process reads (or makes) it again; the others wait
+    # for that one instead of all counting at once.
+    with _making_here.setdefault(key, threading.Lock()):
+        kept = _kept_here.get(key)
+        if kept is not None and kept[0] > time.time():
+            return kept[1]
+        runs_out, value = cached(key, seconds, lambda: (time.time() + seconds, compute()))
+        if len(_kept_here) >= _KEPT_HERE_MAX:
+            _kept_here.clear()
+            _making_here.clear()
+        _kept_here[key] = (runs_out, value)
+    return value
+
+
+def forget_kept_here() -> None:
+    """Drop what `shared_briefly` keeps in this process (the tests start each one afresh)."""
+    _kept_here.clear()
 
 
 def many(keys: list[str]) -> dict[str, Any] | None:

@@ -243,3 +243,39 @@ def test_a_family_members_poll_is_never_more_than_two_seconds_behind(client, own
         answer = client.get(url).json()
     assert answer["count"] == 1
     assert [candle["name"] for candle in answer["candles"]] == ["Nana Jo"]
+
+
+def test_a_first_time_visitors_event_page_shares_the_count_for_two_seconds(client, event):
+    CandleFactory(event=event, memorial=event.memorial, lit_at=START)
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        assert "1 candle lit" in client.get(event.get_absolute_url()).text
+        CandleFactory(event=event, memorial=event.memorial, lit_at=START)
+        # Shared by every first-time visitor for a moment, as the poll is.
+        assert "1 candle lit" in client.get(event.get_absolute_url()).text
+    with time_machine.travel(START + dt.timedelta(minutes=1, seconds=3), tick=False):
+        assert "2 candles lit" in client.get(event.get_absolute_url()).text
+
+
+def test_whoever_lit_a_candle_sees_it_counted_at_once(client, event):
+    CandleFactory(event=event, memorial=event.memorial, lit_at=START)
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        assert "1 candle lit" in client.get(event.get_absolute_url()).text
+        lit = client.post(
+            reverse("tributes:event_light", args=[event.slug]),
+            {"name": "Sam", "show_name": "on"},
+        )
+        assert lit.status_code == 302
+        assert "2 candles lit" in client.get(event.get_absolute_url()).text
+
+
+def test_a_warm_event_page_for_a_first_time_visitor_asks_nothing_of_the_database(
+    client, event, django_assert_num_queries
+):
+    CandleFactory.create_batch(3, event=event, memorial=event.memorial, lit_at=START)
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        first = client.get(event.get_absolute_url()).text
+        with django_assert_num_queries(0):
+            again = client.get(event.get_absolute_url()).text
+    keys = [re.search(r'name="submission_key" value="([^"]+)"', html)[1] for html in (first, again)]
+    # Rendered once, each page still carries its own key.
+    assert keys[0] != keys[1] and "marker" not in keys[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import time
 import zoneinfo
 from dataclasses import dataclass
 
@@ -33,8 +32,9 @@ def visitors_candle(event: CandleEvent, visitor_key: str | None) -> Candle | Non
 def event_candle_status(event: CandleEvent, *, fresh: bool) -> dict:
     """The count and newest candles of an event, shared by pollers for a couple of seconds.
 
-    Two queries when the cache is cold or `fresh` is asked for (the page itself, so that a
-    visitor who has just lit a candle sees it counted), none when warm. Names hidden by their
+    Two queries when the cache is cold or `fresh` is asked for (the page of a visitor who may
+    have just lit a candle, so that they see it counted), none when warm, and no cache read
+    either within one process (shared_cache.shared_briefly). Names hidden by their
     lighters, and words held for a moderator, are replaced by "Someone" (with no message)
     before anything is cached.
     """
@@ -46,8 +46,12 @@ def event_candle_status(event: CandleEvent, *, fresh: bool) -> dict:
             "candles": [candle_as_dict(candle) for candle in candles],
         }
 
-    return shared_cache.cached(
-        f"candles:status:{event.pk}", STATUS_CACHE_SECONDS, counted, fresh=fresh
+    if fresh:
+        return shared_cache.cached(
+            f"candles:status:{event.pk}", STATUS_CACHE_SECONDS, counted, fresh=True
+        )
+    return shared_cache.shared_briefly(
+        f"candles:status-shared:{event.pk}", STATUS_CACHE_SECONDS, counted
     )
 
 
@@ -76,33 +80,16 @@ def status_answer(event: CandleEvent, *, zone: zoneinfo.ZoneInfo, fresh: bool) -
     return StatusAnswer(body=body, etag=etag, floating=event.is_floating)
 
 
-# Each process keeps the shared answers it has read until they run out, so that a poll costs
-# no round trip to the cache either: never older than STATUS_CACHE_SECONDS from when the answer
-# was made, wherever it was made. At most this many (events x zones) are kept.
-_ANSWERS_KEPT_HERE = 1000
-_answers_here: dict[str, tuple[float, StatusAnswer]] = {}
-
-
 def forget_answers_kept_here() -> None:
-    _answers_here.clear()
+    shared_cache.forget_kept_here()
 
 
 def visitors_status_answer(slug: str, zone: zoneinfo.ZoneInfo, compute) -> StatusAnswer:
     """The answer every visitor without an account or share link gets, built once by `compute`
     and shared for STATUS_CACHE_SECONDS: no query, and one cache read per process and answer."""
-    key = f"candles:status-answer:{slug}:{zone.key}"
-    kept = _answers_here.get(key)
-    if kept is not None and kept[0] > time.time():
-        return kept[1]
-
-    def made() -> tuple[float, StatusAnswer]:
-        return time.time() + STATUS_CACHE_SECONDS, compute()
-
-    runs_out, answer = shared_cache.cached(key, STATUS_CACHE_SECONDS, made)
-    if len(_answers_here) >= _ANSWERS_KEPT_HERE:
-        _answers_here.clear()
-    _answers_here[key] = (runs_out, answer)
-    return answer
+    return shared_cache.shared_briefly(
+        f"candles:status-answer:{slug}:{zone.key}", STATUS_CACHE_SECONDS, compute
+    )
 
 
 def as_seen_by_its_lighter(status: dict, your_candle: Candle | None) -> dict:
@@ -133,13 +120,16 @@ def event_page(
 ) -> dict:
     """What the event page shows a visitor in `zone` at `now`. Runs up to four queries.
 
-    The count is fresh (not the pollers' shared answer) so that someone who has just lit a
-    candle sees it counted. After the end the names that were shared are the dated record.
+    For a visitor who may have lit a candle (`visitor_key`: lighting sets the cookie) the count
+    is fresh, not the pollers' shared answer, so that they see theirs counted; a first-time
+    visitor sees the shared one, as status.json gives it. After the end the names that were
+    shared are the dated record.
     """
     event_zone = event.zone_for(zone)
     state = event.state(at=now, zone=event_zone)
     your_candle = visitors_candle(event, visitor_key)
-    status = as_seen_by_its_lighter(event_candle_status(event, fresh=True), your_candle)
+    shared = event_candle_status(event, fresh=visitor_key is not None)
+    status = as_seen_by_its_lighter(shared, your_candle)
     return {
         "event": event,
         "state": state,

@@ -6,7 +6,10 @@ import datetime as dt
 import zoneinfo
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.dates import MONTHS
+from django.utils.safestring import SafeString, mark_safe
 
 from tributes import zones
 
@@ -51,12 +54,21 @@ def machine_time(value: dt.datetime | dt.date | None) -> str:
     return value.isoformat()
 
 
-@register.inclusion_tag("tributes/_zone_places.html")
-def zone_places_list() -> dict:
-    """The chooser's datalist: every place people may search for, with its zone's time name."""
-    return {
-        "places": [
+# The datalist's HTML by language: the same on every page, and hundreds of places to name.
+_zone_places_html: dict[str | None, str] = {}
+
+
+@register.simple_tag
+def zone_places_list() -> SafeString:
+    """The chooser's datalist: every place people may search for, with its zone's time name,
+    rendered once per process and language."""
+    language = translation.get_language()
+    html = _zone_places_html.get(language)
+    if html is None:
+        places = [
             (label, zone, zones.zone_time_name(zone), label == zones.zone_label(zone))
             for label, zone in zones.place_choices().items()
         ]
-    }
+        html = render_to_string("tributes/_zone_places.html", {"places": places})
+        _zone_places_html[language] = html
+    return mark_safe(html)  # noqa: S308 (our template, rendered with autoescaping)

@@ -32,6 +32,7 @@ from tributes.models import EventState
 from tributes.security.ratelimits import rate_limited
 from tributes.security.visitors import VISITOR_COOKIE, remember_visitor, visitor_key
 from tributes.views.caching import public_when_the_same_for_everyone
+from tributes.views.memorial_forms import SUBMISSION_KEY_MARKER, crispy_html, filled_for_visitor
 from tributes.zones import remember_zone, visitor_zone
 
 
@@ -45,11 +46,27 @@ def _event_page(request, slug, *, form=None, reminder_form=None, status=200):
     zone = visitor_zone(request)
     key = visitor_key(request) if VISITOR_COOKIE in request.COOKIES else None
     context = event_page(event, now=timezone.now(), zone=zone, visitor_key=key)
-    context["form"] = form or EventCandleForm(
-        initial={"for_memorial": request.GET.get("for", "")}, dedicate=event.memorial_id is None
+    dedicate = event.memorial_id is None
+    for_memorial = request.GET.get("for", "")
+    # The unbound forms are rendered once per process (memorial_forms.crispy_html): crispy took
+    # most of the page's time. A form sent back with its errors is rendered as it is.
+    candle_form = form or EventCandleForm(
+        initial={"for_memorial": for_memorial, "submission_key": SUBMISSION_KEY_MARKER},
+        dedicate=dedicate,
+    )
+    context["form"] = candle_form
+    context["form_html"] = filled_for_visitor(
+        request,
+        crispy_html(("event-candle", dedicate), candle_form, blank=not form and not for_memorial),
     )
     context["reminder_form"] = reminder_form or ReminderForm()
-    context["zone_form"] = ZoneForm(initial={"zone": zone.key, "next": request.get_full_path()})
+    context["reminder_form_html"] = crispy_html(
+        ("reminder",), context["reminder_form"], blank=not reminder_form
+    )
+    next_path = request.get_full_path()
+    zone_form = ZoneForm(initial={"zone": zone.key, "next": next_path})
+    context["zone_form"] = zone_form
+    context["zone_form_html"] = crispy_html(("zone", zone.key, next_path), zone_form, blank=True)
     response = render(request, "tributes/event_detail.html", context, status=status)
     # Each render carries a fresh form key (tributes/security/tokens.py): no shared cache may keep it.
     patch_cache_control(response, private=True)

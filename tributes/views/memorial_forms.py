@@ -17,6 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -70,6 +71,17 @@ def filled_for_visitor(request, html: str) -> SafeString:
     if STARTED_MARKER in html:
         html = html.replace(STARTED_MARKER, form_started_token())
     return mark_safe(html)  # noqa: S308 (our templates, an unbound form: no visitor's words)
+
+
+def crispy_html(key: tuple, form, *, blank: bool) -> SafeString:
+    """`{{ form|crispy }}`: kept in this process at `key` (with the language) when `blank`, an
+    unbound form whose only hidden value per visitor is its submission key (SUBMISSION_KEY_MARKER
+    as its initial value), then filled for the visitor by `filled_for_visitor`."""
+    if not blank:
+        return as_crispy_form(form)
+    return kept_blank(
+        ("crispy", translation.get_language(), *key), lambda: str(as_crispy_form(form))
+    )
 
 
 def _blank_form(template: str, memorial, make_form: Callable[[], object]) -> str:
