@@ -6,6 +6,11 @@ every page carries all of it in one `<style>` element. The Content Security Poli
 one element by its SHA-256 hash (settings.SECURE_CSP), never 'unsafe-inline'. The print
 stylesheet stays a link with media="print", which does not block rendering.
 
+The drawings the stylesheet uses (emblems, the wall's candle, form marks) are linked by their static
+address, not carried inside it as data: an SVG inside the stylesheet is parsed into its own
+document during the page's first style calculation, which was most of a phone's blocking time;
+linked, it loads in its own small task, once for every page.
+
 static/css/bootstrap-used.css is written by `manage.py make_page_styles` (after a Bootstrap
 upgrade, or when a template starts using a Bootstrap class not used before; a test says when).
 """
@@ -18,7 +23,6 @@ import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STATIC = BASE_DIR / "static"
@@ -31,24 +35,37 @@ DYNAMIC_CLASSES = {"alert-debug", "alert-info", "alert-success", "alert-warning"
 _RELATIVE_IMAGE = re.compile(r'url\("\.\./(img/[^"]+\.svg)"\)')
 
 
-def _as_data_url(match: re.Match) -> str:
-    # A relative address would be read against the page's own address once inlined; the few
-    # small drawings the stylesheet uses travel inside it instead (img-src allows data:).
-    svg = (STATIC / match.group(1)).read_text(encoding="utf-8").strip()
-    return 'url("data:image/svg+xml,' + quote(svg, safe=" =:/'-.,()") + '")'
+def static_name(name: str, hashed: bool) -> str:
+    """`name` as collectstatic's manifest storage names it (its content's MD5, 12 digits), or as is.
+
+    The same rule as Django's HashedFilesMixin, for files it does not rewrite (images): worked out
+    here because settings need the stylesheet's hash before the storage can be asked.
+    """
+    if not hashed:
+        return name
+    digest = hashlib.md5((STATIC / name).read_bytes(), usedforsecurity=False).hexdigest()[:12]
+    root, dot, extension = name.rpartition(".")
+    return f"{root}.{digest}{dot}{extension}"
 
 
 @functools.cache
-def inline_css() -> str:
-    """The text of the page's `<style>` element (read once per process)."""
+def inline_css(static_url: str, hashed: bool) -> str:
+    """The text of the page's `<style>` element (read once per process).
+
+    `static_url` is STATIC_URL as served ("/static/"); `hashed` says whether the static storage
+    serves hashed names (production) or plain ones (development and tests).
+    """
     parts = [path.read_text(encoding="utf-8") for path in PAGE_STYLESHEETS]
     text = "\n".join(part.strip() for part in parts)
-    return _RELATIVE_IMAGE.sub(_as_data_url, text)
+    # A relative address would be read against the page's own address once inlined.
+    return _RELATIVE_IMAGE.sub(
+        lambda match: f'url("{static_url}{static_name(match.group(1), hashed)}")', text
+    )
 
 
-def csp_hash() -> str:
+def csp_hash(static_url: str, hashed: bool) -> str:
     """The CSP source that allows exactly the page's `<style>` element."""
-    digest = hashlib.sha256(inline_css().encode("utf-8")).digest()
+    digest = hashlib.sha256(inline_css(static_url, hashed).encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 

@@ -179,13 +179,15 @@ STATIC_ROOT = env.path("STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "var" / "media")
+# Production serves static files under names carrying their content's hash, kept forever.
+HASHED_STATIC_NAMES = not (DEBUG or TESTING)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if HASHED_STATIC_NAMES
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
@@ -318,7 +320,8 @@ PERMISSIONS_POLICY = (
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, page_styles.csp_hash()],
+    # STATIC_URL as served: Django puts the leading slash on a relative one.
+    "style-src": [CSP.SELF, page_styles.csp_hash("/" + STATIC_URL, HASHED_STATIC_NAMES)],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

@@ -7,6 +7,8 @@ import hashlib
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
 from django.core.management import call_command
 
 from memorial import page_styles
@@ -20,7 +22,7 @@ def test_the_bootstrap_we_serve_is_cut_from_bootstrap_for_the_classes_our_pages_
     # When this fails a template uses a Bootstrap class not used before: run
     # `manage.py make_page_styles` and commit static/css/bootstrap-used.css.
     assert page_styles.BOOTSTRAP_USED.read_text(encoding="utf-8") == bootstrap_used()
-    served = page_styles.inline_css()
+    served = page_styles.inline_css("/static/", True)
     for used in [".btn-primary", ".form-control", ".visually-hidden", ".d-flex"]:
         assert used + "{" in served or used + "," in served
     for unused in [".carousel", ".offcanvas", ".navbar-toggler", ".tooltip"]:
@@ -43,9 +45,24 @@ def test_each_page_carries_its_stylesheet_and_the_policy_allows_exactly_that(cli
     # Nothing holds back the first paint: the only linked stylesheet is for printing.
     links = re.findall(r'<link rel="stylesheet"[^>]*>', html)
     assert all('media="print"' in link for link in links)
-    # The drawings the stylesheet uses travel inside it (a relative address would break).
+    # The drawings the stylesheet uses are linked by their static address (a relative one would
+    # be read against the page's), and exist.
     assert "../img/" not in style
-    assert 'url("data:image/svg+xml,' in style
+    drawings = re.findall(r'url\("/static/([^"]+)"\)', style)
+    assert "img/emblems/candle.svg" in drawings
+    assert all(finders.find(name) for name in drawings)
+
+
+def test_in_production_the_stylesheet_links_its_drawings_by_the_names_collectstatic_gives_them():
+    storage = ManifestStaticFilesStorage(location=page_styles.STATIC)
+    style = page_styles.inline_css("/static/", True)
+    drawings = re.findall(r'url\("/static/([^"]+)"\)', style)
+    assert drawings
+    for name in drawings:
+        original = re.sub(r"\.[0-9a-f]{12}\.svg$", ".svg", name)
+        assert name == storage.hashed_name(original)
+    # Bootstrap's marks that forms show are ours, linked too.
+    assert any(name.startswith("img/forms/check.") for name in drawings)
 
 
 def test_make_page_styles_writes_the_file_it_checks(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -14,4 +15,7 @@ register = template.Library()
 @register.simple_tag
 def page_styles() -> str:
     # Our own stylesheet files, never anything a visitor wrote; the CSP allows it by its hash.
-    return format_html("<style>{}</style>", mark_safe(inline_css()))  # noqa: S308
+    return format_html(
+        "<style>{}</style>",
+        mark_safe(inline_css(settings.STATIC_URL, settings.HASHED_STATIC_NAMES)),
+    )  # noqa: S308
