@@ -203,3 +203,17 @@ def test_a_word_blocked_in_the_admin_holds_the_very_next_post(client, open_memor
     first, second = Tribute.objects.order_by("created_at")
     assert (first.status, second.status) == (Status.APPROVED, Status.PENDING)
     assert second.hold_reasons == ["blocked_word"]
+
+
+def test_the_memorial_pages_tribute_form_is_timed_from_when_each_visitor_opens_it(open_memorial):
+    with time_machine.travel(START, tick=False) as clock:
+        # The first visitor's page is drawn, and its tribute form kept for the next visitors.
+        assert Client().get(open_memorial.get_absolute_url()).status_code == 200
+        clock.shift(dt.timedelta(hours=49))
+        visitor = Client()
+        html = visitor.get(open_memorial.get_absolute_url()).text
+        [started] = re.findall(rf'name="{screening.STARTED_FIELD}" value="([^"]+)"', html)
+        clock.shift(dt.timedelta(minutes=1))
+        post_tribute(visitor, open_memorial, **{screening.STARTED_FIELD: started})
+    tribute = Tribute.objects.get()
+    assert (tribute.status, tribute.hold_reasons) == (Status.APPROVED, [])
