@@ -217,3 +217,21 @@ def test_the_memorial_pages_tribute_form_is_timed_from_when_each_visitor_opens_i
         post_tribute(visitor, open_memorial, **{screening.STARTED_FIELD: started})
     tribute = Tribute.objects.get()
     assert (tribute.status, tribute.hold_reasons) == (Status.APPROVED, [])
+
+
+def test_a_visitor_who_corrects_a_refused_form_quickly_is_not_held_as_too_fast(
+    client, open_memorial
+):
+    with time_machine.travel(START, tick=False) as clock:
+        started = screening.form_started_token()
+        clock.shift(dt.timedelta(minutes=2))
+        refused = post_tribute(
+            client, open_memorial, author_name="", **{screening.STARTED_FIELD: started}
+        )
+        assert "Please tell the family your name." in refused.text
+        # The page shown again still carries the time the form was first opened.
+        [kept] = re.findall(rf'name="{screening.STARTED_FIELD}" value="([^"]+)"', refused.text)
+        clock.shift(dt.timedelta(seconds=2))
+        post_tribute(client, open_memorial, author_name="Sam", **{screening.STARTED_FIELD: kept})
+    tribute = Tribute.objects.get()
+    assert (tribute.status, tribute.hold_reasons) == (Status.APPROVED, [])
