@@ -596,3 +596,37 @@ def test_a_bulk_decision_asks_the_database_the_same_for_each_item(
         counts.append(len(captured.captured_queries))
 
     assert counts[1] - counts[0] == 3 * QUERIES_PER_DECIDED_ITEM
+
+
+def test_a_scoped_staff_member_never_reads_a_memorial_of_theirs_the_site_moderates(
+    client, scoped_staff, waiting, owner
+):
+    theirs_for_the_site = MemorialFactory(name="Memorial Charlie", owners=[owner])
+    kept_back = TributeFactory(
+        memorial=theirs_for_the_site, status=Status.PENDING, author_name="For the moderators"
+    )
+
+    html = client.get(QUEUE).content.decode()
+    response = decide(client, [kept_back], "approve")
+
+    assert "Tribute writer A" in html and "For the moderators" not in html
+    assert "1 selected item was no longer waiting" in told(response)[0]
+    assert refreshed(kept_back)[0].status == Status.PENDING
+
+
+def test_items_posted_at_the_same_instant_keep_one_order_whatever_order_they_were_stored_in(
+    client, moderator, memorial
+):
+    instant = timezone.now() - dt.timedelta(hours=1)
+    published = TributeFactory(memorial=memorial, moderated_at=timezone.now())
+    # Stored out of order: the second tribute has the lower number.
+    TributeFactory(pk=10**9 + 2, memorial=memorial, status=Status.PENDING, created_at=instant)
+    TributeFactory(pk=10**9 + 1, memorial=memorial, status=Status.PENDING, created_at=instant)
+    CommentFactory(pk=10**9 + 3, tribute=published, status=Status.PENDING, created_at=instant)
+    client.force_login(moderator)
+
+    html = client.get(QUEUE).content.decode()
+
+    listed = re.findall(r'value="((?:tribute|comment)-\d+)"', html)
+    # One order at an instant (by kind, then number), so that pages never repeat or skip one.
+    assert listed == [f"comment-{10**9 + 3}", f"tribute-{10**9 + 1}", f"tribute-{10**9 + 2}"]
