@@ -235,3 +235,15 @@ def test_a_visitor_who_corrects_a_refused_form_quickly_is_not_held_as_too_fast(
         post_tribute(client, open_memorial, author_name="Sam", **{screening.STARTED_FIELD: kept})
     tribute = Tribute.objects.get()
     assert (tribute.status, tribute.hold_reasons) == (Status.APPROVED, [])
+
+
+def test_a_word_blocked_by_another_web_process_holds_posts_here_within_a_minute(open_memorial):
+    with time_machine.travel(START, tick=False) as clock:
+        assert post_tribute(Client(), open_memorial, message="Casino nights").status_code == 302
+        # Saved by another process: this one's signal never ran, its cached list is unchanged.
+        BlockedTerm.objects.bulk_create([BlockedTerm(kind=BlockedTerm.Kind.WORD, value="casino")])
+        clock.shift(dt.timedelta(seconds=61))
+        post_tribute(Client(), open_memorial, message="Casino bonus, click now")
+    first, second = Tribute.objects.order_by("created_at")
+    assert (first.status, second.status) == (Status.APPROVED, Status.PENDING)
+    assert second.hold_reasons == ["blocked_word"]
