@@ -596,3 +596,73 @@ def test_a_bulk_decision_asks_the_database_the_same_for_each_item(
         counts.append(len(captured.captured_queries))
 
     assert counts[1] - counts[0] == 3 * QUERIES_PER_DECIDED_ITEM
+
+
+def test_a_scoped_staff_member_never_reads_a_memorial_of_theirs_the_site_moderates(
+    client, scoped_staff, waiting, owner
+):
+    theirs_for_the_site = MemorialFactory(name="Memorial Charlie", owners=[owner])
+    kept_back = TributeFactory(
+        memorial=theirs_for_the_site, status=Status.PENDING, author_name="For the moderators"
+    )
+
+    html = client.get(QUEUE).content.decode()
+    response = decide(client, [kept_back], "approve")
+
+    assert "Tribute writer A" in html and "For the moderators" not in html
+    assert "1 selected item was no longer waiting" in told(response)[0]
+    assert refreshed(kept_back)[0].status == Status.PENDING
+
+
+def test_items_posted_at_the_same_instant_keep_one_order_whatever_order_they_were_stored_in(
+    client, moderator, memorial
+):
+    instant = timezone.now() - dt.timedelta(hours=1)
+    published = TributeFactory(memorial=memorial, moderated_at=timezone.now())
+    # Stored out of order: the second tribute has the lower number.
+    TributeFactory(pk=10**9 + 2, memorial=memorial, status=Status.PENDING, created_at=instant)
+    TributeFactory(pk=10**9 + 1, memorial=memorial, status=Status.PENDING, created_at=instant)
+    CommentFactory(pk=10**9 + 3, tribute=published, status=Status.PENDING, created_at=instant)
+    client.force_login(moderator)
+
+    html = client.get(QUEUE).content.decode()
+
+    listed = re.findall(r'value="((?:tribute|comment)-\d+)"', html)
+    # One order at an instant (by kind, then number), so that pages never repeat or skip one.
+    assert listed == [f"comment-{10**9 + 3}", f"tribute-{10**9 + 1}", f"tribute-{10**9 + 2}"]
+
+
+def test_garbled_item_keys_are_ignored_as_if_nothing_was_selected(client, moderator, waiting):
+    client.force_login(moderator)
+    garbled = ["tribute-12a", "nonsense", "photo-3", "tribute-", f"tribute-{'9' * 30}"]
+
+    response = client.post(QUEUE, {"item": garbled, "decision": "approve"})
+
+    assert response.status_code == 200
+    assert "Please select at least one item. Nothing was changed." in response.text
+    assert not ModerationDecision.objects.exists()
+
+
+def test_the_queue_page_reads_only_the_items_it_shows(client, moderator, memorial):
+    published = TributeFactory(memorial=memorial, moderated_at=timezone.now())
+    for _ in range(20):
+        TributeFactory(memorial=memorial, moderated_at=timezone.now())
+        CommentFactory(tribute=published, moderated_at=timezone.now())
+    TributeFactory(memorial=memorial, status=Status.PENDING)
+    CommentFactory(tribute=published, status=Status.PENDING)
+    client.force_login(moderator)
+    rows_read = []
+
+    def count_rows(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith("SELECT") and (
+            'FROM "tributes_tribute"' in sql or 'FROM "tributes_comment"' in sql
+        ):
+            rows_read.append(context["cursor"].rowcount)
+        return result
+
+    with connection.execute_wrapper(count_rows):
+        assert client.get(QUEUE).status_code == 200
+
+    # The one tribute and one comment waiting, never the 41 read ones beside them.
+    assert rows_read and max(rows_read) <= 2

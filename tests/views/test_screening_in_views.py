@@ -203,3 +203,47 @@ def test_a_word_blocked_in_the_admin_holds_the_very_next_post(client, open_memor
     first, second = Tribute.objects.order_by("created_at")
     assert (first.status, second.status) == (Status.APPROVED, Status.PENDING)
     assert second.hold_reasons == ["blocked_word"]
+
+
+def test_the_memorial_pages_tribute_form_is_timed_from_when_each_visitor_opens_it(open_memorial):
+    with time_machine.travel(START, tick=False) as clock:
+        # The first visitor's page is drawn, and its tribute form kept for the next visitors.
+        assert Client().get(open_memorial.get_absolute_url()).status_code == 200
+        clock.shift(dt.timedelta(hours=49))
+        visitor = Client()
+        html = visitor.get(open_memorial.get_absolute_url()).text
+        [started] = re.findall(rf'name="{screening.STARTED_FIELD}" value="([^"]+)"', html)
+        clock.shift(dt.timedelta(minutes=1))
+        post_tribute(visitor, open_memorial, **{screening.STARTED_FIELD: started})
+    tribute = Tribute.objects.get()
+    assert (tribute.status, tribute.hold_reasons) == (Status.APPROVED, [])
+
+
+def test_a_visitor_who_corrects_a_refused_form_quickly_is_not_held_as_too_fast(
+    client, open_memorial
+):
+    with time_machine.travel(START, tick=False) as clock:
+        started = screening.form_started_token()
+        clock.shift(dt.timedelta(minutes=2))
+        refused = post_tribute(
+            client, open_memorial, author_name="", **{screening.STARTED_FIELD: started}
+        )
+        assert "Please tell the family your name." in refused.text
+        # The page shown again still carries the time the form was first opened.
+        [kept] = re.findall(rf'name="{screening.STARTED_FIELD}" value="([^"]+)"', refused.text)
+        clock.shift(dt.timedelta(seconds=2))
+        post_tribute(client, open_memorial, author_name="Sam", **{screening.STARTED_FIELD: kept})
+    tribute = Tribute.objects.get()
+    assert (tribute.status, tribute.hold_reasons) == (Status.APPROVED, [])
+
+
+def test_a_word_blocked_by_another_web_process_holds_posts_here_within_a_minute(open_memorial):
+    with time_machine.travel(START, tick=False) as clock:
+        assert post_tribute(Client(), open_memorial, message="Casino nights").status_code == 302
+        # Saved by another process: this one's signal never ran, its cached list is unchanged.
+        BlockedTerm.objects.bulk_create([BlockedTerm(kind=BlockedTerm.Kind.WORD, value="casino")])
+        clock.shift(dt.timedelta(seconds=61))
+        post_tribute(Client(), open_memorial, message="Casino bonus, click now")
+    first, second = Tribute.objects.order_by("created_at")
+    assert (first.status, second.status) == (Status.APPROVED, Status.PENDING)
+    assert second.hold_reasons == ["blocked_word"]
