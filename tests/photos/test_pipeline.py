@@ -174,7 +174,8 @@ def test_a_long_thin_jpeg_is_decoded_wide_enough(decoded_jpeg_sizes, size, orien
     exif[ExifTags.Base.Orientation] = orientation
     prepared = prepare_photo(upload(jpeg(size, exif=exif.tobytes())))
     assert decoded_jpeg_sizes == [decoded]
-    assert [rendition.width for rendition in prepared.renditions] == [400, 800, 1600]
+    # Every rendition keeps at least one pixel of the short side.
+    assert [(r.width, r.height) for r in prepared.renditions] == [(400, 1), (800, 1), (1600, 2)]
 
 
 def test_a_png_with_html_appended_or_in_a_text_chunk_is_stored_without_it(memorial):
@@ -238,6 +239,8 @@ def test_refusals_are_logged_with_pillows_reason_for_whoever_looks_into_them(cap
 def test_a_colour_profile_pillow_cannot_use_is_logged_and_left_out(caplog):
     with caplog.at_level(logging.INFO, logger="tributes.photos.pipeline"):
         prepare_photo(upload(jpeg(icc_profile=b"not a profile at all")))
+        # A photo with no profile at all has nothing to log.
+        prepare_photo(upload(jpeg()))
     [ignored] = caplog.messages
     assert ignored.startswith("Ignored a colour profile Pillow could not use: ")
     assert ignored.endswith(
@@ -310,6 +313,25 @@ def test_a_png_with_one_transparent_colour_is_flattened_on_white():
     image = Image.new("RGB", (300, 200), (0, 0, 0))
     image.paste((200, 0, 0), (100, 50, 200, 150))
     data = encode(image, "PNG", transparency=(0, 0, 0))
+    assert close_to(only_pixel(data, (10, 10)), (255, 255, 255), tolerance=3)
+    assert close_to(only_pixel(data, (150, 100)), (200, 0, 0), tolerance=20)
+
+
+@pytest.mark.parametrize("mode", ["1", "L"], ids=["black and white", "grey"])
+def test_a_black_and_white_or_grey_png_with_black_marked_transparent_is_flattened_on_white(mode):
+    image = Image.new(mode, (300, 200), 0)
+    image.paste(1 if mode == "1" else 100, (100, 50, 200, 150))
+    data = encode(image, "PNG", transparency=0)
+    assert close_to(only_pixel(data, (10, 10)), (255, 255, 255), tolerance=3)
+    shade = 255 if mode == "1" else 100
+    assert close_to(only_pixel(data, (150, 100)), (shade, shade, shade), tolerance=3)
+
+
+def test_a_heic_with_premultiplied_transparency_is_flattened_on_white():
+    image = Image.new("RGBA", (300, 200), (0, 0, 0, 0))
+    image.paste((200, 0, 0, 255), (100, 50, 200, 150))
+    data = encode(image.convert("RGBa"), "HEIF", quality=-1)
+    assert Image.open(io.BytesIO(data)).mode == "RGBa"  # as libheif hands such photos over
     assert close_to(only_pixel(data, (10, 10)), (255, 255, 255), tolerance=3)
     assert close_to(only_pixel(data, (150, 100)), (200, 0, 0), tolerance=20)
 
