@@ -1,11 +1,12 @@
 import io
+import logging
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from PIL import ExifTags, Image, ImageCms, PngImagePlugin
+from PIL import ExifTags, Image, ImageCms, ImageFile, PngImagePlugin
 
 from tests.support.factories import UserFactory
 from tests.support.photos import (
@@ -139,6 +140,44 @@ def test_a_large_rotated_jpeg_is_decoded_small_and_still_upright():
     ]
 
 
+@pytest.fixture
+def decoded_jpeg_sizes(monkeypatch) -> list[tuple[int, int]]:
+    """The sizes Pillow's JPEG decoder is asked for, as the pixels are loaded (Pillow's own
+    load, watched: the pipeline runs unchanged)."""
+    sizes = []
+    load = ImageFile.ImageFile.load
+
+    def watched(image):
+        if image.format == "JPEG" and image.tile:  # not yet loaded
+            sizes.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", watched)
+    return sizes
+
+
+def test_a_large_jpeg_is_decoded_at_the_size_its_widest_rendition_needs(decoded_jpeg_sizes):
+    # 1600 px wide needs no more than half of 4000: a quarter of the memory and time.
+    prepared = prepare_photo(upload(jpeg((4000, 3000))))
+    assert decoded_jpeg_sizes == [(2000, 1500)]
+    assert (prepared.width, prepared.height) == (1600, 1200)
+
+
+@pytest.mark.parametrize(
+    ("size", "orientation", "decoded"),
+    [((4000, 4), 1, (2000, 2)), ((4, 4000), 6, (2, 2000))],
+    ids=["banner", "banner turned upright"],
+)
+def test_a_long_thin_jpeg_is_decoded_wide_enough(decoded_jpeg_sizes, size, orientation, decoded):
+    # Scaled to 1600 px wide the short side is under 2 px: the decoder still keeps 1600 of the width.
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    prepared = prepare_photo(upload(jpeg(size, exif=exif.tobytes())))
+    assert decoded_jpeg_sizes == [decoded]
+    # Every rendition keeps at least one pixel of the short side.
+    assert [(r.width, r.height) for r in prepared.renditions] == [(400, 1), (800, 1), (1600, 2)]
+
+
 def test_a_png_with_html_appended_or_in_a_text_chunk_is_stored_without_it(memorial):
     text = PngImagePlugin.PngInfo()
     text.add_text("Comment", "<script>alert('chunk')</script>")
@@ -185,6 +224,28 @@ def test_it_refuses_a_truncated_jpeg():
     noisy = Image.effect_noise((800, 600), 60).convert("RGB")
     data = encode(noisy, "JPEG", quality=95)
     assert refusal_code(data[: len(data) // 2]) == "damaged"
+
+
+def test_refusals_are_logged_with_pillows_reason_for_whoever_looks_into_them(caplog):
+    noisy = encode(Image.effect_noise((800, 600), 60).convert("RGB"), "JPEG", quality=95)
+    with caplog.at_level(logging.INFO, logger="tributes.photos.pipeline"):
+        refusal_code(b"Thinking of you all today.\n")
+        refusal_code(noisy[: len(noisy) // 2])
+    not_a_photo, damaged = caplog.messages
+    assert not_a_photo.startswith("Refused an upload that is not a photo: UnidentifiedImageError(")
+    assert damaged.startswith("Refused a damaged photo: OSError(")
+
+
+def test_a_colour_profile_pillow_cannot_use_is_logged_and_left_out(caplog):
+    with caplog.at_level(logging.INFO, logger="tributes.photos.pipeline"):
+        prepare_photo(upload(jpeg(icc_profile=b"not a profile at all")))
+        # A photo with no profile at all has nothing to log.
+        prepare_photo(upload(jpeg()))
+    [ignored] = caplog.messages
+    assert ignored.startswith("Ignored a colour profile Pillow could not use: ")
+    assert ignored.endswith(
+        ("Error('cannot open profile from string')", "Error('Invalid profile')")
+    )
 
 
 def test_it_refuses_an_empty_file():
@@ -252,6 +313,25 @@ def test_a_png_with_one_transparent_colour_is_flattened_on_white():
     image = Image.new("RGB", (300, 200), (0, 0, 0))
     image.paste((200, 0, 0), (100, 50, 200, 150))
     data = encode(image, "PNG", transparency=(0, 0, 0))
+    assert close_to(only_pixel(data, (10, 10)), (255, 255, 255), tolerance=3)
+    assert close_to(only_pixel(data, (150, 100)), (200, 0, 0), tolerance=20)
+
+
+@pytest.mark.parametrize("mode", ["1", "L"], ids=["black and white", "grey"])
+def test_a_black_and_white_or_grey_png_with_black_marked_transparent_is_flattened_on_white(mode):
+    image = Image.new(mode, (300, 200), 0)
+    image.paste(1 if mode == "1" else 100, (100, 50, 200, 150))
+    data = encode(image, "PNG", transparency=0)
+    assert close_to(only_pixel(data, (10, 10)), (255, 255, 255), tolerance=3)
+    shade = 255 if mode == "1" else 100
+    assert close_to(only_pixel(data, (150, 100)), (shade, shade, shade), tolerance=3)
+
+
+def test_a_heic_with_premultiplied_transparency_is_flattened_on_white():
+    image = Image.new("RGBA", (300, 200), (0, 0, 0, 0))
+    image.paste((200, 0, 0, 255), (100, 50, 200, 150))
+    data = encode(image.convert("RGBa"), "HEIF", quality=-1)
+    assert Image.open(io.BytesIO(data)).mode == "RGBa"  # as libheif hands such photos over
     assert close_to(only_pixel(data, (10, 10)), (255, 255, 255), tolerance=3)
     assert close_to(only_pixel(data, (150, 100)), (200, 0, 0), tolerance=20)
 

@@ -57,6 +57,24 @@ def test_a_gif_of_a_hundred_frames_is_taken():
 
 
 @pytest.mark.django_db
+def test_a_photo_of_twenty_four_megabytes_is_refused_with_both_sizes_and_the_words_kept(client):
+    memorial = MemorialFactory(slug="teddy")
+    response = post_tribute(
+        client,
+        memorial,
+        message="Our words stay here.",
+        photo_upload=upload(b"\xff" * (24 * MB), "IMG_0042.jpg"),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["photo_upload"] == [
+        "This file is 24.0\xa0MB, more than the 20.0\xa0MB we can take. Please choose a smaller "
+        "copy of the photo."
+    ]
+    assert "Our words stay here.</textarea>" in response.text
+    assert not Photo.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_gif_of_a_hundred_and_one_frames_is_refused_next_to_the_photo_with_the_words_kept(
     client,
 ):

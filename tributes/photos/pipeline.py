@@ -187,12 +187,15 @@ def _to_srgb(image: Image.Image, *, icc_profile: bytes | None) -> Image.Image:
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     elif image.mode == "PA":
         image = image.convert("RGBA")
+    elif image.mode in ("La", "RGBa"):
+        # Premultiplied alpha (libheif hands some HEIC photos over so), in a channel named "a".
+        image = image.convert(image.mode.upper())
     elif image.mode in ("1", "L", "RGB") and "transparency" in image.info:
         # One colour marked transparent (a PNG tRNS chunk) becomes an alpha channel.
         image = image.convert("RGBA")
 
     alpha = None
-    if image.mode in ("RGBA", "LA", "La", "RGBa"):
+    if image.mode in ("RGBA", "LA"):
         alpha = image.getchannel("A")
         image = image.convert("RGB" if image.mode.startswith("RGB") else "L")
 
