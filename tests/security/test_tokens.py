@@ -8,7 +8,7 @@ import pytest
 from django import forms
 
 from tests.support.factories import TributeFactory
-from tests.support.posting import post_tribute, private_token
+from tests.support.posting import post_tribute, private_token, write_tribute_url
 from tributes.models import Tribute
 from tributes.security.tokens import SubmissionKeyMixin, is_submission_key
 
@@ -68,3 +68,13 @@ def test_a_sound_submission_key_is_kept():
     form = WordsForm({"message": "Rest well", "submission_key": SUBMISSION_KEY})
     assert form.is_valid()
     assert form.cleaned_data["submission_key"] == SUBMISSION_KEY
+
+
+def test_every_showing_of_a_form_carries_a_fresh_submission_key(client, memorial):
+    def key_on_the_page():
+        page = client.get(write_tribute_url(memorial)).text
+        return re.search(r'name="submission_key" value="([^"]*)"', page).group(1)
+
+    first, second = key_on_the_page(), key_on_the_page()
+    assert is_submission_key(first) and is_submission_key(second)
+    assert first != second
