@@ -353,7 +353,8 @@ AXES_USERNAME_CALLABLE = "tributes.families.accounts.login_name"
 # How many proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
 
-# Rate limits (django-ratelimit on the default cache): "count/period" per action and per scope.
+# Rate limits (tributes/security/ratelimits.py, on the default cache): "count/period" per action
+# and per scope.
 # Scopes: "visitor" (the visitor cookie, checked first), "client" (keyed hash of the address:
 # a church or care home shares one, hence the high candle ceiling), "memorial" (the memorial or
 # event being written to) and "email" (a keyed hash of the address a confirmation goes to).

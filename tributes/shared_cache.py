@@ -3,7 +3,7 @@
 Every cache use in the app goes through these functions. When the cache cannot be reached,
 reads fall back to computing the answer (from the database), writes are skipped, and the
 failure is logged once per call as a warning: a slower page, never an error page. Rate limits
-(tributes/security/ratelimits.py) fail open on their own, through django-ratelimit.
+(tributes/security/ratelimits.py) fail open on their own.
 """
 
 from __future__ import annotations

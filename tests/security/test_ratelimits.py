@@ -2,9 +2,12 @@
 
 import datetime as dt
 import logging
+import uuid
 
 import pytest
+import redis
 import time_machine
+from django.core.cache import caches
 from django.test import Client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.support.posting_urls")]
@@ -20,6 +23,37 @@ def frozen_clock():
         dt.datetime(2026, 10, 15, 18, 0, 5, tzinfo=dt.UTC), tick=False
     ) as clock:
         yield clock
+
+
+REDIS_URL = "redis://127.0.0.1:6379/3"
+
+
+def _redis_cache(prefix):
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": prefix,
+    }
+
+
+@pytest.fixture(autouse=True, params=["process memory", "redis"])
+def counting_cache(request, settings):
+    """Every test counts once in the tests' own cache and once in a real Redis, where one
+    script counts all of a request's scopes (each run under its own key prefix)."""
+    if request.param == "process memory":
+        yield None
+        return
+    prefix = f"ratelimit-test-{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "counting": _redis_cache(prefix)}
+    settings.RATELIMIT_USE_CACHE = "counting"
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        pytest.fail(f"these tests need the machine's Redis at {REDIS_URL}")
+    yield server, prefix
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
 
 
 @pytest.fixture
@@ -158,3 +192,26 @@ def test_rates_are_parsed_and_scaled():
     assert parse_rate("1/h", scale=0.1) == (1, 3600)
     with pytest.raises(ValueError):
         parse_rate("five a minute")
+
+
+@pytest.mark.parametrize("counting_cache", ["redis"], indirect=True)
+def test_every_server_counts_on_the_same_redis(small_limits, settings, counting_cache):
+    _, prefix = counting_cache
+    visitor = Client()
+    assert [post(visitor).status_code for _ in range(2)] == [200, 200]
+    # Another app server: its own connection to the same Redis.
+    settings.CACHES = {**settings.CACHES, "another-server": _redis_cache(prefix)}
+    settings.RATELIMIT_USE_CACHE = "another-server"
+    assert post(visitor).status_code == 429
+
+
+@pytest.mark.parametrize("counting_cache", ["redis"], indirect=True)
+def test_counters_in_redis_run_out_after_their_window(small_limits, counting_cache):
+    server, prefix = counting_cache
+    post(Client())
+    counters = list(server.scan_iter(f"{prefix}:*"))
+    # One per scope counted (visitor, address, memorial), each one ending after its minute.
+    assert len(counters) == 3
+    assert all(0 < server.ttl(key) <= 60 + 60 for key in counters)
+    assert sorted(int(server.get(key)) for key in counters) == [1, 1, 1]
+    assert caches["counting"].get(counters[0].decode().split(":", 2)[2]) == 1
