@@ -3,6 +3,8 @@
 import datetime as dt
 import ipaddress
 import logging
+import re
+import zoneinfo
 
 import pytest
 import time_machine
@@ -11,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.support.factories import UserFactory
-from tributes.security.clients import client_key, pseudonymous_address
+from tributes.security.clients import axes_client_str, client_key, pseudonymous_address
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +191,38 @@ def test_a_client_with_no_readable_address_still_gets_a_key_of_its_own():
     odd = client_key(address_request("unix-socket"))
     assert len(odd) == 64
     assert odd != client_key(address_request(ATTACKER))
+
+
+def test_the_day_of_a_client_key_ends_at_midnight_utc_not_in_london():
+    # 23:50 and 00:10 London summer time on 15-16 October, on a server keeping London time
+    # (Django sets the process's time zone to TIME_ZONE): one UTC day, one key.
+    london = zoneinfo.ZoneInfo("Europe/London")
+    with time_machine.travel(dt.datetime(2026, 10, 15, 23, 50, tzinfo=london)) as clock:
+        before_london_midnight = client_key(address_request(ATTACKER))
+        clock.shift(dt.timedelta(minutes=20))
+        after_london_midnight = client_key(address_request(ATTACKER))
+    assert before_london_midnight == after_london_midnight
+
+
+def test_axes_log_lines_tag_a_client_by_the_end_of_its_pseudonymous_address(
+    client, claire, settings, caplog
+):
+    caplog.set_level(logging.WARNING, logger="axes")
+    fail_until_locked(client, settings)
+    log_in(client, password="guess", address=COLLEAGUE)
+    tags = [
+        re.search(r"client=([^\s.]+)", record.getMessage()).group(1)
+        for record in caplog.records
+        if record.name.startswith("axes") and "client=" in record.getMessage()
+    ]
+    assert len(tags) == settings.AXES_FAILURE_LIMIT + 2  # each failure, the lock-out, the colleague
+    attacker, colleague = tags[0], tags[-1]
+    # Twelve hex digits: enough to follow one client through the lines, and the row axes keeps.
+    assert re.fullmatch(r"[0-9a-f]{12}", attacker) and re.fullmatch(r"[0-9a-f]{12}", colleague)
+    assert set(tags[:-1]) == {attacker} != {colleague}
+    stored = AccessAttempt.objects.get(ip_address=pseudonymous_address(address_request(ATTACKER)))
+    assert stored.ip_address.replace(":", "").endswith(attacker)
+
+
+def test_an_axes_line_without_an_address_says_unknown_and_never_the_username():
+    assert axes_client_str("claire", None, "Firefox", "/admin/login/", None) == "client=unknown"

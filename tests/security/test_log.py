@@ -68,6 +68,42 @@ def test_signing_out_is_logged_with_the_user_id_only(client, owner, security_lin
     assert security_lines()[-1] == f"logout user={owner.pk}"
 
 
+def test_the_log_is_wired_to_sign_ins_failures_lockouts_and_sign_outs(
+    client, owner, settings, security_lines
+):
+    from axes.signals import user_locked_out
+    from django.contrib.auth import signals
+
+    from tributes.security import log
+
+    wired = [
+        (signals.user_logged_in, "security_log.login", log.user_logged_in),
+        (signals.user_logged_out, "security_log.logout", log.user_logged_out),
+        (signals.user_login_failed, "security_log.failed", log.user_login_failed),
+        (user_locked_out, "security_log.locked_out", log.user_locked_out),
+    ]
+    for signal, uid, _receiver in wired:
+        signal.disconnect(dispatch_uid=uid)
+    try:
+        # What the app does when it starts (tributes/apps.py).
+        log.connect()
+        client.force_login(owner)
+        client.post(reverse("account_logout"), secure=True)
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post(
+                reverse("admin:login"),
+                {"username": owner.username, "password": "guess"},
+                REMOTE_ADDR="203.0.113.7",
+                secure=True,
+            )
+    finally:
+        for signal, uid, receiver in wired:
+            signal.connect(receiver, dispatch_uid=uid)
+    lines = security_lines()
+    assert lines[:2] == [f"login succeeded user={owner.pk}", f"logout user={owner.pk}"]
+    assert set(lines[2:]) == {"login failed", "login locked out after repeated failures"}
+
+
 def test_a_held_post_is_logged_with_our_reason_codes_never_its_words(
     client, memorial, security_lines
 ):

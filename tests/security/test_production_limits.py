@@ -53,6 +53,40 @@ def test_the_visitors_limit_is_counted_over_ten_minutes(open_memorial):
         assert tributes_from(visitor, open_memorial, 1) == [302]
 
 
+def test_the_wait_page_counts_down_the_real_wait_in_whole_minutes_rounded_up(open_memorial):
+    visitor = Client()
+    with time_machine.travel(
+        dt.datetime(2026, 10, 15, 18, 0, 5, tzinfo=dt.UTC), tick=False
+    ) as clock:
+
+        def refused():
+            response = post_tribute(visitor, open_memorial, message="Sixth", REMOTE_ADDR=ADDRESS)
+            assert response.status_code == 429
+            return int(response["Retry-After"]), response.text
+
+        tributes_from(visitor, open_memorial, 5)
+        # Wait out the first window (it opened before the first tribute), then start a fresh one.
+        first_wait, _ = refused()
+        clock.shift(dt.timedelta(seconds=first_wait + 1))
+        assert tributes_from(visitor, open_memorial, 5) == [302] * 5
+        seconds, page = refused()
+        assert seconds == 599
+        assert "You can send them again in about 10 minutes." in page
+        clock.shift(dt.timedelta(seconds=599 - 61))
+        seconds, page = refused()
+        assert seconds == 61
+        assert "You can send them again in about 2 minutes." in page
+        clock.shift(dt.timedelta(seconds=60))
+        seconds, page = refused()
+        assert seconds == 1
+        assert "You can send them again in about 1 minute." in page
+        # The window's last second: still counted, and never "wait 0 seconds".
+        clock.shift(dt.timedelta(seconds=1))
+        assert refused()[0] == 1
+        clock.shift(dt.timedelta(seconds=1))
+        assert tributes_from(visitor, open_memorial, 1) == [302]
+
+
 def test_one_address_may_send_thirty_tributes_an_hour_from_different_visitors(open_memorial):
     # A church or care home shares one address: thirty tributes an hour, then a wait.
     statuses = [tributes_from(Client(), open_memorial, 1)[0] for _ in range(31)]
