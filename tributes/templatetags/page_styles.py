@@ -17,5 +17,5 @@ def page_styles() -> str:
     # Our own stylesheet files, never anything a visitor wrote; the CSP allows it by its hash.
     return format_html(
         "<style>{}</style>",
-        mark_safe(inline_css(settings.STATIC_URL, settings.HASHED_STATIC_NAMES)),
-    )  # noqa: S308
+        mark_safe(inline_css(settings.STATIC_URL, settings.HASHED_STATIC_NAMES)),  # noqa: S308
+    )
