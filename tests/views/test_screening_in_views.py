@@ -52,6 +52,11 @@ def test_a_clean_tribute_on_an_open_memorial_is_published_at_once(client, open_m
         ({"message": TWO_LINKS}, "links"),
         ({"message": "Buy casino chips now"}, "blocked_word"),
         ({"message": "Thinking of you.", "author_email": "sam@spammy.example"}, "blocked_email"),
+        # A quoted name may hold an "@" of its own: the domain is what follows the last one.
+        (
+            {"message": "Thinking of you.", "author_email": '"sam@home"@spammy.example'},
+            "blocked_email",
+        ),
     ],
 )
 def test_a_screened_tribute_waits_even_where_everything_is_published_at_once(
