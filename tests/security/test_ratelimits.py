@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+import re
 import uuid
 
 import pytest
@@ -157,6 +158,21 @@ def test_confirmation_emails_to_one_address_are_limited_whoever_asks(small_limit
     assert statuses == [200, 200, 429]
     other = Client().post("/test-sign-up/", {"email": "other@example.org"}, REMOTE_ADDR=ADDRESS)
     assert other.status_code == 200
+
+
+def test_a_limited_post_from_a_page_without_its_own_form_comes_back_under_the_same_names(
+    small_limits,
+):
+    for n in range(2):
+        Client().post("/test-sign-up/", {"email": "grief@example.org"}, REMOTE_ADDR=f"192.0.2.{n}")
+    page = Client().post("/test-sign-up/", {"email": "grief@example.org"}, REMOTE_ADDR=ADDRESS)
+    assert page.status_code == 429
+    # A labelled text box that sends the address again as the same field.
+    assert re.search(
+        r'<label class="form-label" for="kept-1">Your email</label>\s*'
+        r'<textarea [^>]*name="email"[^>]*>grief@example.org</textarea>',
+        page.text,
+    )
 
 
 def test_a_limit_is_logged_without_personal_data(small_limits, caplog):
