@@ -26,6 +26,8 @@ POSTED = {
     "alt_text": "Teddy on the beach",
     "favourite_song": "Blackbird",
     "show_name": "on",
+    "notify_me": "true",
+    "hide_email": "false",
     "emblem": "",
     "next": "/memorials/teddy/",
     "idempotency_key": "5b1f4a9e-7a55-4d7e-9a57-0f0f7c1d2e11",
@@ -120,6 +122,8 @@ def test_the_wait_page_sends_the_forms_hidden_values_again_but_no_secret(
         csrfmiddlewaretoken="the-old-pages-token",
     ).text
     assert "Sixth words</textarea>" in page
+    # Each of the form's own fields once: none comes back a second time as a hidden copy.
+    assert page.count('name="message"') == page.count('name="author_name"') == 1
     assert 'type="hidden" name="submission_key"' in page
     assert "tok-abc-123" not in page
     # A fresh security token, not the one the refused post carried.

@@ -6,7 +6,7 @@ cannot be made on demand here: these are the messages PostgreSQL, libpq and psyc
 """
 
 import pytest
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError, ProgrammingError
 from django.test import RequestFactory
 
 from tributes.security.middleware import DatabaseOutageMiddleware
@@ -49,8 +49,19 @@ def test_a_broken_connection_object_is_an_outage_whatever_it_says():
         OperationalError("canceling statement due to lock timeout"),
         OperationalError("canceling statement due to statement timeout"),
         IntegrityError("duplicate key value violates unique constraint"),
+        # A mistake of ours, whatever words it happens to contain.
+        ProgrammingError('relation "connection_log" does not exist'),
     ],
-    ids=["lock timeout", "statement timeout", "integrity"],
+    ids=["lock timeout", "statement timeout", "integrity", "our own mistake"],
 )
 def test_an_answer_from_a_database_that_is_there_stays_an_error_of_its_own(error):
     assert answer(error) is None
+
+
+def test_the_outage_line_gives_the_first_line_of_the_reason_and_nothing_made_up(caplog):
+    answer(OperationalError(AWAY["crash"]))
+    answer(InterfaceError(""))
+    assert [r.getMessage() for r in caplog.records if r.name == "tributes.security.middleware"] == [
+        "database unavailable, answered 503: server closed the connection unexpectedly",
+        "database unavailable, answered 503: ",
+    ]

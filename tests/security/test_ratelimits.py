@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+import re
 import uuid
 
 import pytest
@@ -159,6 +160,21 @@ def test_confirmation_emails_to_one_address_are_limited_whoever_asks(small_limit
     assert other.status_code == 200
 
 
+def test_a_limited_post_from_a_page_without_its_own_form_comes_back_under_the_same_names(
+    small_limits,
+):
+    for n in range(2):
+        Client().post("/test-sign-up/", {"email": "grief@example.org"}, REMOTE_ADDR=f"192.0.2.{n}")
+    page = Client().post("/test-sign-up/", {"email": "grief@example.org"}, REMOTE_ADDR=ADDRESS)
+    assert page.status_code == 429
+    # A labelled text box that sends the address again as the same field.
+    assert re.search(
+        r'<label class="form-label" for="kept-1">Your email</label>\s*'
+        r'<textarea [^>]*name="email"[^>]*>grief@example.org</textarea>',
+        page.text,
+    )
+
+
 def test_a_limit_is_logged_without_personal_data(small_limits, caplog):
     caplog.set_level(logging.INFO, logger="tributes.security")
     visitor = Client()
@@ -215,3 +231,23 @@ def test_counters_in_redis_run_out_after_their_window(small_limits, counting_cac
     assert all(0 < server.ttl(key) <= 60 + 60 for key in counters)
     assert sorted(int(server.get(key)) for key in counters) == [1, 1, 1]
     assert caches["counting"].get(counters[0].decode().split(":", 2)[2]) == 1
+
+
+@pytest.mark.parametrize("counting_cache", ["redis"], indirect=True)
+def test_with_a_read_replica_listed_the_counting_is_done_on_the_primary(
+    small_limits, settings, counting_cache
+):
+    # Django's Redis cache reads from the servers after the first and writes to the first. The
+    # replica here is away: a count sent to it would fail open and let everything through.
+    _, prefix = counting_cache
+    settings.CACHES = {
+        **settings.CACHES,
+        "with-replica": {
+            **_redis_cache(prefix),
+            "LOCATION": [REDIS_URL, "redis://127.0.0.1:9/3"],
+            "OPTIONS": {"socket_connect_timeout": 1},
+        },
+    }
+    settings.RATELIMIT_USE_CACHE = "with-replica"
+    visitor = Client()
+    assert [post(visitor).status_code for _ in range(3)] == [200, 200, 429]
