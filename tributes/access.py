@@ -64,8 +64,10 @@ def visible_memorials(request: HttpRequest) -> QuerySet[Memorial]:
 
 def get_visible_memorial(request: HttpRequest, slug: str) -> Memorial:
     """The memorial at `slug`, or 404 when this visitor may not open it (private, or a preview)."""
-    # The service (funeral) is shown on the page: joined here rather than asked for later.
-    return get_object_or_404(visible_memorials(request).select_related("service"), slug=slug)
+    # The service (funeral) is shown on the page: joined here rather than asked for later, as
+    # is whether the visitor owns it.
+    memorials = visible_memorials(request).select_related("service")
+    return get_object_or_404(memorials.with_ownership_of(request.user), slug=slug)
 
 
 def get_owned_memorial(request: HttpRequest, slug: str) -> Memorial:

@@ -191,3 +191,18 @@ def test_a_warm_page_asks_the_database_only_for_the_memorial_and_its_rows(memori
         html = page(visitor, memorial)
     assert len(queries) == 2, [query["sql"] for query in queries]
     assert html.count('name="submission_key"') >= 12  # Love forms, the tribute and candle forms.
+
+
+def test_the_family_page_knows_its_owner_with_the_memorial_read(owner, stranger, memorial):
+    family, other = Client(), Client()
+    family.force_login(owner)
+    other.force_login(stranger)
+    page(family, memorial)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Look after this page" in page(family, memorial)
+    # Asked inside the memorial's own query, not by a query of its own.
+    asked_apart = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT 1 AS "a" FROM "auth_user"')
+    ]
+    assert asked_apart == []
+    assert "Look after this page" not in page(other, memorial)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +46,14 @@ class MemorialQuerySet(models.QuerySet):
         visible = self.filter(opened, is_draft=False)
         # Only the share links' join can repeat a memorial: the rush's visitors have none.
         return visible.distinct() if share_links else visible
+
+    def with_ownership_of(self, user) -> MemorialQuerySet:
+        """Each memorial with whether `user` owns it, which `is_owned_by(user)` (that user
+        only) then answers without a query."""
+        if user is None or not user.is_authenticated:
+            return self
+        owns = Memorial.owners.through.objects.filter(memorial=OuterRef("pk"), user=user)
+        return self.annotate(ownership_read_for=Value(user.pk), owned_by_reader=Exists(owns))
 
     def owned_by(self, user) -> MemorialQuerySet:
         if user is None or not user.is_authenticated:
@@ -199,6 +207,9 @@ class Memorial(models.Model):
     def is_owned_by(self, user) -> bool:
         if user is None or not user.is_authenticated:
             return False
+        # Read with the memorial by MemorialQuerySet.with_ownership_of: no query of its own.
+        if getattr(self, "ownership_read_for", None) == user.pk:
+            return self.owned_by_reader
         return self.owners.filter(pk=user.pk).exists()
 
 
