@@ -53,10 +53,20 @@ def machine_time(value: dt.datetime | dt.date | None) -> str:
 
 @register.inclusion_tag("tributes/_zone_places.html")
 def zone_places_list() -> dict:
-    """The chooser's datalist: every place people may search for, with its zone's time name."""
+    """The chooser's datalist: every place people may search for, with its zone's time name; a
+    zone's first place also carries its old names, for the script that reads the browser's zone."""
+    old_names: dict[str, list[str]] = {}
+    for old, current in zones.old_zone_names().items():
+        old_names.setdefault(current, []).append(old)
     return {
         "places": [
-            (label, zone, zones.zone_time_name(zone), label == zones.zone_label(zone))
+            (
+                label,
+                zone,
+                zones.zone_time_name(zone),
+                label == zones.zone_label(zone),
+                " ".join(old_names.get(zone, [])) if label == zones.zone_label(zone) else "",
+            )
             for label, zone in zones.place_choices().items()
         ]
     }
