@@ -101,3 +101,30 @@ def test_the_zone_chooser_starts_at_the_visitors_own_place(client, event):
     assert 'value="Tokyo, Japan"' in field
     # Back to the same page once chosen.
     assert f'name="next" value="{event.get_absolute_url()}"' in chooser
+
+
+@pytest.mark.parametrize(
+    ("at", "now_shown"),
+    [(START - dt.timedelta(days=1), False), (START + dt.timedelta(minutes=10), True)],
+)
+def test_the_memorial_and_home_pages_say_when_candles_are_being_lit_now(
+    client, event, at, now_shown
+):
+    with time_machine.travel(at, tick=False):
+        memorial_page = client.get(event.memorial.get_absolute_url()).content.decode()
+        home_page = client.get(reverse("tributes:home")).content.decode()
+    assert ("Candle lighting now" in memorial_page) is now_shown
+    assert ("Next candle lighting" in memorial_page) is not now_shown
+    for page in (memorial_page, home_page):
+        assert ("Candles are being lit now." in page) is now_shown
+
+
+def test_a_memorial_page_kept_from_before_the_start_says_now_once_it_starts(client, event):
+    # The page around the visitor's own parts is kept for minutes: the start changes it.
+    for at, shown in [
+        (START - dt.timedelta(minutes=2), False),
+        (START + dt.timedelta(minutes=2), True),
+    ]:
+        with time_machine.travel(at, tick=False):
+            page = client.get(event.memorial.get_absolute_url()).content.decode()
+        assert ("Candle lighting now" in page) is shown

@@ -9,6 +9,7 @@ from django import template
 from django.utils.dates import MONTHS
 
 from tributes import zones
+from tributes.models import EventState
 
 register = template.Library()
 
@@ -33,6 +34,14 @@ def place_name(zone: zoneinfo.ZoneInfo | str) -> str:
 def countdown(starts_at: dt.datetime, now: dt.datetime) -> str:
     """{% countdown starts_at now %}: "in 3 days", "in 5 hours", "in 12 minutes"."""
     return zones.countdown_words((starts_at - now).total_seconds())
+
+
+@register.simple_tag
+def happening_now(event) -> bool:
+    """{% happening_now event as now %}: a fixed event's candles are being lit at this moment.
+
+    Never for a floating event: it happens at a different instant in each zone."""
+    return not event.is_floating and event.state() == EventState.LIVE
 
 
 @register.simple_tag

@@ -90,6 +90,7 @@ def _shell_key(request, context) -> str:
             shared_cache.version(version_key(memorial.pk)),
             service and [getattr(service, field.attname) for field in service._meta.fields],
             event and [getattr(event, field.attname) for field in event._meta.fields],
+            event and event.state(),  # "Candle lighting now" from its start
             str(context["page"].before),
             str(context["page"].older),
             bool(context["tributes_html"]),
