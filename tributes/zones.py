@@ -241,7 +241,7 @@ def wall_time_problem(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
     early = wall.replace(tzinfo=zone, fold=0)
     late = wall.replace(tzinfo=zone, fold=1)
     round_trip = early.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
-    params = {"time": wall.strftime("%H:%M"), "zone": zone.key}
+    params = {"time": wall.strftime("%H:%M"), "zone": zone_time_name(zone.key)}
     if round_trip != wall:
         return str(
             _(
