@@ -123,9 +123,8 @@ def failing_audits(result: dict, category: str) -> list[str]:
     return found
 
 
-def main() -> None:
-    lighthouse = install_lighthouse()
-    env = production_env(bench_database_url())
+def seeded_pages(env: dict[str, str]) -> dict[str, str]:
+    """Migrate, collect static files and make the run's memorial and live event: the pages' paths."""
     prepare(env)
     seeded = subprocess.run(
         [*MANAGE, "shell", "-c", SEED],
@@ -136,7 +135,13 @@ def main() -> None:
         text=True,
     )
     memorial_path, event_path = seeded.stdout.split()[-2:]
-    pages = {"home": "/", "memorial": memorial_path, "live event": event_path}
+    return {"home": "/", "memorial": memorial_path, "live event": event_path}
+
+
+def main() -> None:
+    lighthouse = install_lighthouse()
+    env = production_env(bench_database_url())
+    pages = seeded_pages(env)
     reports = Path(tempfile.mkdtemp(prefix="memorial-lighthouse-reports-"))
     rows = {}
     with gunicorn(env) as app_port, nginx(app_port) as port:

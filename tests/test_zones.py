@@ -27,8 +27,10 @@ DAY = 24 * 60 * 60
         ("America/New_York", "New York time"),
         ("Asia/Kolkata", "India time"),
         ("Europe/Paris", "Paris time"),
-        # A zone we do not list (or an old alias a browser sends) still reads as a place.
-        ("Asia/Calcutta", "Calcutta time"),
+        # An old name a browser without Temporal still sends is the zone under its current name.
+        ("Asia/Calcutta", "India time"),
+        ("Europe/Kiev", "Kyiv time"),
+        # A zone we do not list still reads as a place.
         ("America/Indiana/Indianapolis", "Indianapolis time"),
     ],
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.resources
 import math
 import zoneinfo
 from dataclasses import dataclass
@@ -81,9 +82,36 @@ def zone_places() -> dict[str, ZonePlace]:
     }
 
 
+@functools.cache
+def old_zone_names() -> dict[str, str]:
+    """Old and merged IANA names of the zones we list ("Asia/Calcutta": "Asia/Kolkata").
+
+    Browsers without Temporal still report some old names through Intl. Read from the link lines
+    of the tzdata package's own tzdata.zi (a pinned dependency), never a list of our own.
+    """
+    text = importlib.resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text()
+    listed = zone_places()
+    links = {}
+    for line in text.splitlines():
+        if line.startswith("L "):
+            _, target, alias = line.split()
+            if target in listed and alias not in listed and is_place_zone(alias):
+                links[alias] = target
+    return links
+
+
+def current_zone_name(name: str) -> str:
+    """`name`, or the name we list its zone under when it is an old one."""
+    return old_zone_names().get(name, name)
+
+
+def _listed_place(zone: str) -> ZonePlace | None:
+    return zone_places().get(current_zone_name(zone))
+
+
 def place_name(zone: str) -> str:
     """The zone's first city ("London"), or the city part of a zone we do not list."""
-    place = zone_places().get(zone)
+    place = _listed_place(zone)
     if place:
         return place.cities[0]
     return zone.rsplit("/", 1)[-1].replace("_", " ")
@@ -91,7 +119,7 @@ def place_name(zone: str) -> str:
 
 def zone_time_name(zone: str) -> str:
     """What people call the time in `zone`: "UK time", "New York time", "India time"."""
-    place = zone_places().get(zone)
+    place = _listed_place(zone)
     if place:
         return place.time_name
     return _("%(place)s time") % {"place": place_name(zone)}
@@ -142,7 +170,7 @@ def _as_tuple(value: str | tuple[str, ...]) -> tuple[str, ...]:
 
 def zone_label(zone: str) -> str:
     """The chooser's value for `zone`: "London, United Kingdom", or the city for a zone not listed."""
-    place = zone_places().get(zone)
+    place = _listed_place(zone)
     return place.label if place else place_name(zone)
 
 
@@ -213,7 +241,7 @@ def wall_time_problem(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
     early = wall.replace(tzinfo=zone, fold=0)
     late = wall.replace(tzinfo=zone, fold=1)
     round_trip = early.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
-    params = {"time": wall.strftime("%H:%M"), "zone": zone.key}
+    params = {"time": wall.strftime("%H:%M"), "zone": zone_time_name(zone.key)}
     if round_trip != wall:
         return str(
             _(
@@ -232,7 +260,7 @@ def wall_time_problem(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
 
 
 def visitor_zone(request: HttpRequest) -> zoneinfo.ZoneInfo:
-    name = request.COOKIES.get(ZONE_COOKIE, "")
+    name = current_zone_name(request.COOKIES.get(ZONE_COOKIE, ""))
     return zoneinfo.ZoneInfo(name if is_known_zone(name) else settings.TIME_ZONE)
 
 

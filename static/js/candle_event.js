@@ -58,10 +58,12 @@
         return;
       }
     }
+    // The chooser's datalist knows each zone's places, what people call its time, and its old
+    // names (browsers without Temporal may say "Asia/Calcutta" for Asia/Kolkata).
+    var place = document.querySelector('#zone-places option[data-first][data-zone="' + zone + '"], ' +
+      '#zone-places option[data-first][data-old-zones~="' + zone + '"]');
     // The server wrote the page in this zone already: nothing to change.
-    if (zone === root.dataset.visitorZone) { return; }
-    // The chooser's datalist knows each zone's places and what people call its time.
-    var place = document.querySelector('#zone-places option[data-first][data-zone="' + zone + '"]');
+    if ((place ? place.dataset.zone : zone) === root.dataset.visitorZone) { return; }
     var chooser = document.querySelector("[data-zone-chooser] input[list]");
     if (chooser && place) { chooser.value = place.value; }
     var timeName = place ? place.dataset.timeName : zone.split("/").pop().replace(/_/g, " ");
@@ -69,6 +71,10 @@
     var months = root.dataset.monthNames.split(",");
     document.querySelectorAll("[data-local-time]").forEach(function (el) {
       el.textContent = localTimeWords(el.dataset.localTime, zone, months);
+    });
+    // "That is 19:00 your time" only when the visitor's clock shows another time than the event's.
+    document.querySelectorAll("[data-your-time]").forEach(function (el) {
+      el.hidden = el.querySelector("[data-local-time]").textContent === el.dataset.yourTime;
     });
   }
 

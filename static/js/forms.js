@@ -76,6 +76,7 @@
   if (!input || !input.list) { return; }
   var zone;
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
-  var place = zone && input.list.querySelector('option[data-first][data-zone="' + zone + '"]');
+  var place = zone && input.list.querySelector('option[data-first][data-zone="' + zone + '"], ' +
+    'option[data-first][data-old-zones~="' + zone + '"]');
   if (place) { input.value = place.value; }
 }());

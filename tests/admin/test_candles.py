@@ -42,7 +42,7 @@ def test_a_time_skipped_by_the_clocks_is_refused_with_a_clear_message(family_cli
         ADD_URL, _payload(memorial, local_date="2026-03-29", local_time="01:30")
     )
     assert response.status_code == 200
-    assert "does not exist in Europe/London that day: the clocks go forward" in (
+    assert "does not exist in UK time that day: the clocks go forward" in (
         response.content.decode()
     )
     assert not CandleEvent.objects.exists()

@@ -12,6 +12,7 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 
 from tributes import zones
+from tributes.models import EventState
 
 register = template.Library()
 
@@ -39,6 +40,14 @@ def countdown(starts_at: dt.datetime, now: dt.datetime) -> str:
 
 
 @register.simple_tag
+def happening_now(event) -> bool:
+    """{% happening_now event as now %}: a fixed event's candles are being lit at this moment.
+
+    Never for a floating event: it happens at a different instant in each zone."""
+    return not event.is_floating and event.state() == EventState.LIVE
+
+
+@register.simple_tag
 def month_names() -> str:
     """{% month_names %}: "January,February,...", for the page's script to write dates as we do."""
     return ",".join(str(MONTHS[number]) for number in range(1, 13))
@@ -60,15 +69,20 @@ _zone_places_html: dict[str | None, str] = {}
 
 @register.simple_tag
 def zone_places_list() -> SafeString:
-    """The chooser's datalist: every place people may search for, with its zone's time name,
-    rendered once per process and language."""
+    """The chooser's datalist: every place people may search for, with its zone's time name; a
+    zone's first place also carries its old names, for the script that reads the browser's zone.
+    Rendered once per process and language."""
     language = translation.get_language()
     html = _zone_places_html.get(language)
     if html is None:
-        places = [
-            (label, zone, zones.zone_time_name(zone), label == zones.zone_label(zone))
-            for label, zone in zones.place_choices().items()
-        ]
+        old_names: dict[str, list[str]] = {}
+        for old, current in zones.old_zone_names().items():
+            old_names.setdefault(current, []).append(old)
+        places = []
+        for label, zone in zones.place_choices().items():
+            first = label == zones.zone_label(zone)
+            names = " ".join(old_names.get(zone, [])) if first else ""
+            places.append((label, zone, zones.zone_time_name(zone), first, names))
         html = render_to_string("tributes/_zone_places.html", {"places": places})
         _zone_places_html[language] = html
     return mark_safe(html)  # noqa: S308 (our template, rendered with autoescaping)

@@ -100,15 +100,18 @@ def _next_event(memorial, now):
     return memorial.candle_events.upcoming(now=now).first()
 
 
-def _next_event_leaves_at(event) -> float:
-    """When `event` stops being the memorial's next candle time (CandleEventQuerySet.upcoming):
-    a later one may then be shown instead. Other changes to its events change the version."""
+def _next_event_card_changes_at(event) -> float:
+    """When the page's card for `event` changes by itself: a fixed event's card says "Candle
+    lighting now" from its start, and an event stops being the memorial's next candle time
+    (CandleEventQuerySet.upcoming) when it ends, so a later one may be shown instead. Other
+    changes to its events change the version."""
     if event is None:
         return math.inf
     if event.is_floating:
         last_day = event.local_date + dt.timedelta(days=3)
         return dt.datetime.combine(last_day, dt.time(), tzinfo=dt.UTC).timestamp()
-    return event.ends_at.timestamp()
+    starts = event.starts_at.timestamp()
+    return starts if time.time() < starts else event.ends_at.timestamp()
 
 
 def _page_parts(request, memorial, page: TributePage, *, version, is_owner: bool) -> PageParts:
@@ -132,7 +135,7 @@ def _page_parts(request, memorial, page: TributePage, *, version, is_owner: bool
     return PageParts(
         html=html.replace(TRIBUTES_MARKER, tributes, 1),
         may_post=visitor_may_post,
-        until=min(time.time() + SHELL_KEPT_SECONDS, _next_event_leaves_at(next_event)),
+        until=min(time.time() + SHELL_KEPT_SECONDS, _next_event_card_changes_at(next_event)),
     )
 
 
