@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     # Installed for its system check, which makes sure rate limits run on a shared cache.
-    "django_ratelimit",
     # Family accounts (sign-up, verified email, login, password reset, email change): only the
     # account app of django-allauth, no social logins, no MFA, no headless API.
     "allauth",
@@ -420,17 +419,9 @@ CSRF_FAILURE_VIEW = "tributes.views.errors.csrf_failure"
 SECURITY_CONTACT = env.str("SECURITY_CONTACT", "security@localhost")
 
 SILENCED_SYSTEM_CHECKS = [
-    # django-ratelimit lists only memcached and django-redis as supported; Django's own RedisCache
-    # (used with REDIS_URL) increments atomically with INCR, which is all the limits need.
-    "django_ratelimit.W001",
     # HSTS preloading is a commitment the operator makes for the whole domain (SECURE_HSTS_PRELOAD).
     "security.W021",
 ]
-if not REDIS_URL:
-    # Without REDIS_URL (the single-process embedded default of `make run` and the tests) the
-    # cache is process-local, which django-ratelimit refuses. It is correct for one process; the
-    # deploy check tributes.W001 warns when a production deployment forgets REDIS_URL.
-    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # Logging: every line once, on stderr, with its time. Django's own "django" logger would print
 # each line a second time through its console handler, so it only passes lines up to the root.

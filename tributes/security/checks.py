@@ -8,7 +8,8 @@ from django.core import checks
 
 @checks.register(checks.Tags.security, deploy=True)
 def rate_limits_use_a_shared_cache(app_configs, **kwargs) -> list[checks.CheckMessage]:
-    """django-ratelimit's own check is silenced for the embedded default; this one is not."""
+    """Counters in one process's memory let each worker count on its own: a deployment must
+    share them through Redis."""
     backend = settings.CACHES["default"]["BACKEND"]
     if backend.endswith(("LocMemCache", "DummyCache")):
         return [
