@@ -175,6 +175,10 @@ def test_a_limited_post_from_a_page_without_its_own_form_comes_back_under_the_sa
     )
 
 
+def test_a_sign_up_with_the_email_left_empty_is_counted_without_the_email_scope(small_limits):
+    assert Client().post("/test-sign-up/", {"email": ""}, REMOTE_ADDR=ADDRESS).status_code == 200
+
+
 def test_a_limit_is_logged_without_personal_data(small_limits, caplog):
     caplog.set_level(logging.INFO, logger="tributes.security")
     visitor = Client()
@@ -206,7 +210,7 @@ def test_rates_are_parsed_and_scaled():
     assert parse_rate("5/10m") == (5, 600)
     assert parse_rate("3/d", scale=1000) == (3000, 86400)
     assert parse_rate("1/h", scale=0.1) == (1, 3600)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^'five a minute' is not a rate like '5/10m'$"):
         parse_rate("five a minute")
 
 
