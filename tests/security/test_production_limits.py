@@ -148,3 +148,19 @@ def test_when_the_counting_cache_is_down_a_tribute_is_still_accepted_and_logged(
 def test_when_the_counting_cache_is_down_no_limit_stops_anyone(open_memorial, counting_cache_down):
     # Fail open: the sixth tribute that the working cache would refuse goes through.
     assert tributes_from(Client(), open_memorial, 6) == [302] * 6
+
+
+def test_a_visitors_five_tributes_do_not_use_up_their_five_candles(open_memorial):
+    # Tributes and candles share a visitor's rate (5 in 10 minutes), each with its own count.
+    visitor = Client()
+    assert tributes_from(visitor, open_memorial, 5) == [302] * 5
+    url = reverse("tributes:memorial_candle_light", args=[open_memorial.slug])
+    lit = [
+        visitor.post(
+            url,
+            {"name": f"Sam {n}", "show_name": "on", "message": "", "burn_time": "week"},
+            REMOTE_ADDR=ADDRESS,
+        ).status_code
+        for n in range(6)
+    ]
+    assert lit == [302] * 5 + [429]
