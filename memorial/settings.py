@@ -400,9 +400,10 @@ ACCOUNT_RATE_LIMITS = (
     if RATE_LIMIT_ENABLED
     else False
 )
-# If the cache cannot count, let posts through (moderation still screens them) rather than
-# turning every grieving visitor away; tributes/security/ratelimits.py logs the outage.
-RATELIMIT_FAIL_OPEN = True
+# The cache the limits count on (tests point it at another). If it cannot count, posts go
+# through (moderation still screens them) rather than turning every grieving visitor away;
+# tributes/security/ratelimits.py logs the outage.
+RATE_LIMIT_CACHE = "default"
 
 # Spam: what gets a message held for moderation (tributes/moderation/screening.py).
 SPAM_MAX_LINKS = 1

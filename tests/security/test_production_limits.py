@@ -128,7 +128,7 @@ def counting_cache_down(settings):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
     }
-    settings.RATELIMIT_USE_CACHE = "counting"
+    settings.RATE_LIMIT_CACHE = "counting"
 
 
 def test_when_the_counting_cache_is_down_a_tribute_is_still_accepted_and_logged(

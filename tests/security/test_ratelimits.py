@@ -46,7 +46,7 @@ def counting_cache(request, settings):
         return
     prefix = f"ratelimit-test-{uuid.uuid4().hex}"
     settings.CACHES = {**settings.CACHES, "counting": _redis_cache(prefix)}
-    settings.RATELIMIT_USE_CACHE = "counting"
+    settings.RATE_LIMIT_CACHE = "counting"
     server = redis.Redis.from_url(REDIS_URL)
     try:
         server.ping()
@@ -221,7 +221,7 @@ def test_every_server_counts_on_the_same_redis(small_limits, settings, counting_
     assert [post(visitor).status_code for _ in range(2)] == [200, 200]
     # Another app server: its own connection to the same Redis.
     settings.CACHES = {**settings.CACHES, "another-server": _redis_cache(prefix)}
-    settings.RATELIMIT_USE_CACHE = "another-server"
+    settings.RATE_LIMIT_CACHE = "another-server"
     assert post(visitor).status_code == 429
 
 
@@ -252,6 +252,6 @@ def test_with_a_read_replica_listed_the_counting_is_done_on_the_primary(
             "OPTIONS": {"socket_connect_timeout": 1},
         },
     }
-    settings.RATELIMIT_USE_CACHE = "with-replica"
+    settings.RATE_LIMIT_CACHE = "with-replica"
     visitor = Client()
     assert [post(visitor).status_code for _ in range(3)] == [200, 200, 429]

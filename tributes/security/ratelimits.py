@@ -189,7 +189,7 @@ def limit_reached(
     if not counters:
         return None
     try:
-        cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+        cache = caches[settings.RATE_LIMIT_CACHE]
         if isinstance(cache, RedisCache):
             over = _first_over_in_redis(cache, counters)
         else:
