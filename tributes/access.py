@@ -62,12 +62,18 @@ def visible_memorials(request: HttpRequest) -> QuerySet[Memorial]:
     return Memorial.objects.visible_to(request.user, share_links=share_links_held(request))
 
 
-def get_visible_memorial(request: HttpRequest, slug: str) -> Memorial:
-    """The memorial at `slug`, or 404 when this visitor may not open it (private, or a preview)."""
+def get_visible_memorial(request: HttpRequest, slug: str, *, read_with=None) -> Memorial:
+    """The memorial at `slug`, or 404 when this visitor may not open it (private, or a preview).
+
+    `read_with(memorials)` adds to the query what the page reads with the memorial (its page of
+    tributes)."""
     # The service (funeral) is shown on the page: joined here rather than asked for later, as
     # is whether the visitor owns it.
     memorials = visible_memorials(request).select_related("service")
-    return get_object_or_404(memorials.with_ownership_of(request.user), slug=slug)
+    memorials = memorials.with_ownership_of(request.user)
+    if read_with is not None:
+        memorials = read_with(memorials)
+    return get_object_or_404(memorials, slug=slug)
 
 
 def get_owned_memorial(request: HttpRequest, slug: str) -> Memorial:

@@ -26,22 +26,24 @@ from tributes.views.tribute_list import (
     TRIBUTES_PER_PAGE,
     TributePage,
     cursor_at,
+    filled_in,
     kept_tributes_html,
     parse_cursor,
     tribute_page,
     version_key,
-    with_visitors_love,
+    visitors_love,
+    with_tribute_page,
 )
 
 # The old numbered addresses (?page=N) followed to their keyset page, up to this page.
 OLD_PAGES_FOLLOWED = 100
 # How long the page around each visitor's own parts is kept at most (see _visitors_page).
 SHELL_KEPT_SECONDS = 10 * 60
-# Where the parts made per request go in the kept page: our own comments, in our template's
-# HTML; visitors' words are escaped, so none can hold one.
+# Where the parts made per request go in the kept page (tribute_list.filled_in): our own
+# comments, in our template's HTML; visitors' words are escaped, so none can hold one.
 TRIBUTES_MARKER = "<!--memorial:tributes-->"
-CANDLES_MARKER = "<!--memorial:candles-->"
-TRIBUTE_FORM_MARKER = "<!--memorial:tribute-form-->"
+CANDLES = "memorial:candles"
+TRIBUTE_FORM = "memorial:tribute-form"
 
 __all__ = ["TRIBUTES_PER_PAGE", "deep_page_path", "home", "memorial_detail"]
 
@@ -128,8 +130,8 @@ def _page_parts(request, memorial, page: TributePage, *, version, is_owner: bool
         "is_owner": is_owner,
         "may_post": visitor_may_post,
         "tributes_html": mark_safe(TRIBUTES_MARKER) if tributes else "",  # noqa: S308
-        "candles_html": mark_safe(CANDLES_MARKER),  # noqa: S308 (a constant)
-        "tribute_form_html": mark_safe(TRIBUTE_FORM_MARKER),  # noqa: S308 (a constant)
+        "candles_html": mark_safe(f"<!--{CANDLES}-->"),  # noqa: S308 (a constant)
+        "tribute_form_html": mark_safe(f"<!--{TRIBUTE_FORM}-->"),  # noqa: S308 (a constant)
     }
     html = render_to_string("tributes/memorial_detail.html", context, request=request)
     return PageParts(
@@ -190,16 +192,24 @@ def _visitors_page(request, memorial, page: TributePage) -> tuple[PageParts, dic
 
 @require_safe
 def memorial_detail(request, slug):
+    if "page" not in request.GET:
+        # One query: the memorial, and its page of tributes' rows.
+        before = parse_cursor(request.GET.get("before", ""))
+        memorial = get_visible_memorial(
+            request, slug, read_with=lambda memorials: with_tribute_page(memorials, before)
+        )
+        return _memorial_page(request, memorial, tribute_page(memorial, before))
+    # The numbered pages of before: sent on, once, to the same tributes' keyset address.
+    # Beyond OLD_PAGES_FOLLOWED, to the first page: no address may ask for a long OFFSET.
     memorial = get_visible_memorial(request, slug)
-    if "page" in request.GET:
-        # The numbered pages of before: sent on, once, to the same tributes' keyset address.
-        # Beyond OLD_PAGES_FOLLOWED, to the first page: no address may ask for a long OFFSET.
-        number = request.GET["page"]
-        position = 0
-        if number.isdigit() and int(number) <= OLD_PAGES_FOLLOWED:
-            position = (int(number) - 1) * TRIBUTES_PER_PAGE
-        return redirect(older_tributes_path(memorial, cursor_at(memorial, position)))
-    page = tribute_page(memorial, parse_cursor(request.GET.get("before", "")))
+    number = request.GET["page"]
+    position = 0
+    if number.isdigit() and int(number) <= OLD_PAGES_FOLLOWED:
+        position = (int(number) - 1) * TRIBUTES_PER_PAGE
+    return redirect(older_tributes_path(memorial, cursor_at(memorial, position)))
+
+
+def _memorial_page(request, memorial, page: TributePage) -> HttpResponse:
     found = None
     if _same_page_for_everyone(request):
         parts, found = _visitors_page(request, memorial, page)
@@ -208,14 +218,13 @@ def memorial_detail(request, slug):
         is_owner = memorial.is_owned_by(request.user)
         parts = _page_parts(request, memorial, page, version=version, is_owner=is_owner)
     # The visitor's own parts go in last: their love, the forms' keys and CSRF, their own candle.
-    html = with_visitors_love(request, memorial, parts.html, page)
-    candles = memorial_candles_html(
+    visitors_parts = visitors_love(request, memorial, page)
+    visitors_parts[CANDLES] = memorial_candles_html(
         request, memorial, candle_form_html=candle_form_html(request, memorial), found=found
     )
-    html = html.replace(CANDLES_MARKER, candles, 1)
     if parts.may_post:
-        html = html.replace(TRIBUTE_FORM_MARKER, tribute_form_html(request, memorial), 1)
-    response = HttpResponse(html)
+        visitors_parts[TRIBUTE_FORM] = tribute_form_html(request, memorial)
+    response = HttpResponse(filled_in(parts.html, visitors_parts))
     # Each answer carries fresh form keys (tributes/security/tokens.py): no shared cache may
     # keep it. It differs with the session, read or not.
     patch_cache_control(response, private=True)
