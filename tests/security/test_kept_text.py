@@ -138,3 +138,13 @@ def test_the_wait_page_asks_for_a_chosen_photo_again(client, open_memorial, froz
     assert "If you chose a photo, please choose it again before sending." in page
     without = limited_post(Client(), MemorialFactory(slug="other")).text
     assert "please choose it again" not in without
+
+
+def test_the_words_after_a_ticked_box_come_back_too():
+    # A browser sends the memorial candle form in its order: name, the "show my name" box, then
+    # the message. The ticked box is no words of theirs, and the message after it is.
+    posted = {"name": "Grandad Joe", "show_name": "on", "message": "Night night, little one."}
+    assert kept_on_the_refused_page(posted) == [
+        ("Your name", "Grandad Joe"),
+        ("Your words", "Night night, little one."),
+    ]

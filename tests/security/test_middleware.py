@@ -82,3 +82,18 @@ def test_a_tribute_sent_during_an_outage_comes_back_in_the_tribute_form_itself(c
     assert 'name="relationship"' in page
     assert 'value="his godmother"' in page
     assert 'name="photo_upload"' in page
+
+
+def test_a_note_waiting_for_the_visitor_is_kept_for_after_an_outage(client):
+    # The thank-you after lighting a candle waits for the next page. The 503 page shows no
+    # stored note (reading them may ask the database): the note is shown once it is back.
+    memorial = MemorialFactory(slug="teddy")
+    light = reverse("tributes:memorial_candle_light", args=[memorial.slug])
+    lit = client.post(light, {"name": "Sam", "show_name": "on", "message": "", "burn_time": "week"})
+    assert lit.status_code == 302
+    thanks = "Thank you. Your candle is lit on this page."
+    with database_stopped():
+        outage = client.get(memorial.get_absolute_url())
+    assert outage.status_code == 503
+    assert thanks not in outage.text
+    assert thanks in client.get(memorial.get_absolute_url()).text

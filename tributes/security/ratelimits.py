@@ -216,7 +216,6 @@ def rate_limited_response(request, *, action: str, reached: Reached, form=None):
     security_log.rate_limit_reached(action=action, scope=reached.scope, view=view)
     context = {
         **words_to_send_again(request, form=form),
-        "action": action,
         "minutes": max(1, math.ceil(reached.retry_after / 60)),
     }
     response = render(request, "429.html", context, status=429)
