@@ -66,6 +66,13 @@ def shared_briefly[T](key: str, seconds: float, compute: Callable[[], T]) -> T:
     return value
 
 
+def forget_shared_briefly(key: str) -> None:
+    """Let the next `shared_briefly(key, ...)` here compute it again (other processes keep theirs
+    until it runs out)."""
+    _kept_here.pop(key, None)
+    forget(key)
+
+
 def forget_kept_here() -> None:
     """Drop what `shared_briefly` keeps in this process (the tests start each one afresh)."""
     _kept_here.clear()

@@ -69,15 +69,17 @@ def count_links(text: str) -> int:
 
 
 # The blocked words and domains, shared by every posting (candles at 7pm included) for this
-# long. Saving or deleting a BlockedTerm forgets them at once (see tributes/signals.py); other
-# processes with their own local cache see a change within this time.
+# long, and kept in each process as long: at the rush, no round trip for them. Saving or deleting
+# a BlockedTerm forgets them at once here and in the shared cache (see tributes/signals.py);
+# other processes, and a change made without a save, take effect within this time.
 BLOCKED_TERMS_CACHE_KEY = "spam:blocked-terms"
-BLOCKED_TERMS_CACHE_SECONDS = 60
+BLOCKED_TERMS_CACHE_SECONDS = 5
 
 
 def blocked_terms() -> tuple[list[str], list[str]]:
-    """The blocked words and email domains: from the shared cache, or one query when it is cold."""
-    return shared_cache.cached(
+    """The blocked words and email domains: kept in this process or the shared cache, or one
+    query when both are cold."""
+    return shared_cache.shared_briefly(
         BLOCKED_TERMS_CACHE_KEY,
         BLOCKED_TERMS_CACHE_SECONDS,
         BlockedTerm.objects.words_and_domains,
@@ -85,7 +87,7 @@ def blocked_terms() -> tuple[list[str], list[str]]:
 
 
 def forget_blocked_terms() -> None:
-    shared_cache.forget(BLOCKED_TERMS_CACHE_KEY)
+    shared_cache.forget_shared_briefly(BLOCKED_TERMS_CACHE_KEY)
 
 
 def reasons_to_hold(text: str, email: str = "") -> list[str]:
