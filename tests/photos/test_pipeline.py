@@ -350,6 +350,16 @@ def test_a_palette_gif_with_a_transparent_colour_is_flattened_on_white():
     assert close_to(only_pixel(data, (150, 100)), (200, 0, 0), tolerance=20)
 
 
+def test_a_palette_png_with_a_display_p3_profile_is_converted_to_srgb_too():
+    p3 = display_p3_profile()
+    colour = (40, 170, 60)
+    palette = Image.new("RGB", (300, 200), colour).quantize(colors=4)
+    assert palette.mode == "P"
+    expected = only_pixel(encode(Image.new("RGB", (300, 200), colour), "PNG", icc_profile=p3))
+    assert not close_to(expected, colour, tolerance=8)
+    assert close_to(only_pixel(encode(palette, "PNG", icc_profile=p3)), expected, tolerance=3)
+
+
 def test_a_display_p3_photo_is_converted_to_srgb():
     p3 = display_p3_profile()
     colour = (40, 170, 60)

@@ -177,22 +177,23 @@ def _decode_no_larger_than_needed(image: Image.Image, *, turned: bool) -> None:
 
 
 def _to_srgb(image: Image.Image, *, icc_profile: bytes | None) -> Image.Image:
-    """An RGB image in sRGB that looks like the upload: no transparency, 8 bits per channel."""
-    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
-        # 16-bit grey: scale 0..65535 down to 0..255 (a plain conversion would clip it to white).
+    """An RGB image in sRGB that looks like the upload: no transparency, 8 bits per channel.
+
+    The modes named are those our decoders hand over (Pillow's JPEG, PNG, WebP and GIF, and
+    pillow-heif); any other becomes RGB as Pillow converts it.
+    """
+    if image.mode == "I;16":
+        # 16-bit grey (a PNG's): scale 0..65535 down to 0..255 (a plain conversion would clip it to white).
         image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
-    elif image.mode == "F":
-        image = image.point(lambda value: value * 255).convert("L")
+    elif image.mode == "RGBa":
+        # Premultiplied alpha: libheif hands some HEIC photos over so.
+        image = image.convert("RGBA")
+    elif "transparency" in image.info:
+        # One colour marked transparent (a GIF's, or a PNG's tRNS chunk) becomes an alpha channel.
+        image = image.convert("RGBA")
     elif image.mode == "P":
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    elif image.mode == "PA":
-        image = image.convert("RGBA")
-    elif image.mode in ("La", "RGBa"):
-        # Premultiplied alpha (libheif hands some HEIC photos over so), in a channel named "a".
-        image = image.convert(image.mode.upper())
-    elif image.mode in ("1", "L", "RGB") and "transparency" in image.info:
-        # One colour marked transparent (a PNG tRNS chunk) becomes an alpha channel.
-        image = image.convert("RGBA")
+        # A palette's colours as RGB, so that its colour profile applies to them.
+        image = image.convert("RGB")
 
     alpha = None
     if image.mode in ("RGBA", "LA"):
