@@ -78,8 +78,10 @@ def test_each_accepted_format_becomes_clean_webp_at_three_widths(kind, memorial)
     assert [r["width"] for r in photo.renditions] == [400, 800, 1600]
     assert [r["height"] for r in photo.renditions] == [300, 600, 1200]
     assert (photo.width, photo.height) == (1600, 1200)
-    for data in stored_files(photo):
+    for rendition, data in zip(photo.renditions, stored_files(photo), strict=True):
         image = assert_clean_webp(data)
+        # Each file is as large as it says: a phone asking for 400 px is not sent 2000.
+        assert image.size == (rendition["width"], rendition["height"])
         assert close_to(image.convert("RGB").getpixel((5, 5)), (220, 30, 30), tolerance=20)
 
 
@@ -358,6 +360,17 @@ def test_a_palette_png_with_a_display_p3_profile_is_converted_to_srgb_too():
     expected = only_pixel(encode(Image.new("RGB", (300, 200), colour), "PNG", icc_profile=p3))
     assert not close_to(expected, colour, tolerance=8)
     assert close_to(only_pixel(encode(palette, "PNG", icc_profile=p3)), expected, tolerance=3)
+
+
+def test_a_transparent_png_with_a_display_p3_profile_is_converted_to_srgb_too():
+    p3 = display_p3_profile()
+    colour = (40, 170, 60)
+    expected = only_pixel(encode(Image.new("RGB", (300, 200), colour), "PNG", icc_profile=p3))
+    image = Image.new("RGBA", (300, 200), (0, 0, 0, 0))
+    image.paste((*colour, 255), (100, 50, 200, 150))
+    data = encode(image, "PNG", icc_profile=p3)
+    assert close_to(only_pixel(data, (150, 100)), expected, tolerance=3)
+    assert close_to(only_pixel(data, (10, 10)), (255, 255, 255), tolerance=3)
 
 
 def test_a_display_p3_photo_is_converted_to_srgb():
