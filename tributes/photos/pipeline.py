@@ -234,7 +234,7 @@ def _renditions(image: Image.Image, upright: Image.Transpose | None) -> list[Ren
     )
     full_width, full_height = (image.height, image.width) if turned else image.size
     widest = min(full_width, max(RENDITION_WIDTHS))
-    widths = sorted({min(width, widest) for width in RENDITION_WIDTHS})
+    widths = sorted({w for w in RENDITION_WIDTHS if w < widest} | {widest})
     result = []
     source = image
     for width in reversed(widths):
