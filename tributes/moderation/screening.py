@@ -72,7 +72,7 @@ def count_links(text: str) -> int:
 # long, and kept in each process as long: at the rush, no round trip for them. Saving or deleting
 # a BlockedTerm forgets them at once here and in the shared cache (see tributes/signals.py);
 # other processes, and a change made without a save, take effect within this time.
-BLOCKED_TERMS_CACHE_KEY = "spam:blocked-terms"
+BLOCKED_TERMS_CACHE_KEY = "spam:blocked-terms-until"
 BLOCKED_TERMS_CACHE_SECONDS = 5
 
 
