@@ -20,7 +20,17 @@ from tests.support.factories import (
 )
 from tests.support.photos import make_photo
 from tributes import access
-from tributes.models import CandleEvent, Memorial, ModerationMode, Photo, Status, Visibility
+from tributes.families.sharing import new_share_link
+from tributes.models import (
+    CandleEvent,
+    Guest,
+    Memorial,
+    ModerationMode,
+    Photo,
+    ShareLink,
+    Status,
+    Visibility,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +212,30 @@ def test_a_signed_in_owner_always_gets_a_fresh_answer(owner, django_assert_num_q
             assert found.memorial.is_private
     with pytest.raises(Http404):
         access.get_visible_event(_request(AnonymousUser()), "ours")
+
+
+def test_a_private_memorials_guests_and_share_link_holders_see_its_published_photos(
+    owner, staff_stranger
+):
+    memorial = MemorialFactory(visibility=Visibility.PRIVATE, owners=[owner])
+    photo = photo_of(memorial, Status.APPROVED)
+    guest = UserFactory(username="aunt-may")
+    Guest.objects.create(memorial=memorial, user=guest)
+    new_share_link(memorial, by=owner)
+    link = ShareLink.objects.get(memorial=memorial)
+    other_link = _other_memorials_link(owner)
+
+    assert access.can_see_photo(guest, photo)
+    assert access.can_see_photo(AnonymousUser(), photo, share_links=[link.pk])
+    # Neither someone invited elsewhere nor another memorial's link opens it.
+    assert not access.can_see_photo(staff_stranger, photo)
+    assert not access.can_see_photo(AnonymousUser(), photo, share_links=[other_link.pk])
+    link.revoked_at = dt.datetime.now(dt.UTC)
+    link.save()
+    assert not access.can_see_photo(AnonymousUser(), photo, share_links=[link.pk])
+
+
+def _other_memorials_link(owner):
+    other = MemorialFactory(name="Another", visibility=Visibility.PRIVATE, owners=[owner])
+    new_share_link(other, by=owner)
+    return ShareLink.objects.get(memorial=other)
