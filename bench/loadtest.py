@@ -228,9 +228,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 setup_test_environment()
-client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+shared_client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
 counts = {}
-for label, method, path, body in json.loads(sys.stdin.read()):
+for label, method, path, body, cookies in json.loads(sys.stdin.read()):
+    client = shared_client
+    if cookies:  # A visitor of their own, with these cookies.
+        client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+        client.cookies.load(cookies)
     for _ in range(2 if method == "GET" else 1):
         with CaptureQueriesContext(connection) as queries:
             if method == "GET":
@@ -247,9 +251,10 @@ print(json.dumps(counts))
 
 
 def queries_per_request(
-    env: dict[str, str], requests: list[tuple[str, str, str, str]]
+    env: dict[str, str], requests: list[tuple[str, str, str, str, str]]
 ) -> dict[str, int]:
-    """SQL queries of each (label, method, path, form body) request; GETs on a warm cache.
+    """SQL queries of each (label, method, path, form body, cookies) request; GETs on a warm
+    cache. Cookies ("name=value; name=value") make the request a visitor of its own.
 
     In a form body "{key}" becomes a new submission key, as in `wrk()`.
     """

@@ -279,3 +279,34 @@ def test_a_warm_event_page_for_a_first_time_visitor_asks_nothing_of_the_database
     keys = [re.search(r'name="submission_key" value="([^"]+)"', html)[1] for html in (first, again)]
     # Rendered once, each page still carries its own key.
     assert keys[0] != keys[1] and "marker" not in keys[1]
+
+
+def test_whoever_lit_a_candle_opens_the_page_without_a_count_of_the_whole_event(client, event):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CandleFactory.create_batch(3, event=event, memorial=event.memorial, lit_at=START)
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        # The pollers' shared answer is made before this visitor lights theirs...
+        assert "3 candles lit" in client.get(event.get_absolute_url()).text
+        client.post(
+            reverse("tributes:event_light", args=[event.slug]), {"name": "Sam", "show_name": "on"}
+        )
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(event.get_absolute_url()).text
+    # ...and their page counts theirs into it: at the rush nobody's page counts every candle.
+    assert "4 candles lit" in page
+    assert "Sam" in page
+    assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"]]
+
+
+def test_a_candle_already_in_the_shared_count_is_not_counted_twice(client, event):
+    CandleFactory(event=event, memorial=event.memorial, lit_at=START)
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        client.post(
+            reverse("tributes:event_light", args=[event.slug]), {"name": "Sam", "show_name": "on"}
+        )
+    # Seconds later the shared answer is made again, with Sam's candle in it.
+    with time_machine.travel(START + dt.timedelta(minutes=1, seconds=5), tick=False):
+        assert "2 candles lit" in client.get(event.get_absolute_url()).text
+        assert client.get(reverse("tributes:event_status", args=[event.slug])).json()["count"] == 2

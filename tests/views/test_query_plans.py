@@ -92,16 +92,21 @@ def plan_of(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def sql_of(client, path: str) -> list[str]:
+    """The SQL of each query the page at `path` runs."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
 def test_a_deep_keyset_page_starts_at_its_cursor_on_the_memorial_pages_index(
     client, loved_memorial
 ):
     memorial, _ = loved_memorial
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(deep_page_path(memorial, 150)).status_code == 200
     page_query = next(
-        query["sql"]
-        for query in queries.captured_queries
-        if "tributes_tribute" in query["sql"] and '"created_at" <=' in query["sql"]
+        sql
+        for sql in sql_of(client, deep_page_path(memorial, 150))
+        if "tributes_tribute" in sql and '"created_at" <=' in sql
     )
     plan = plan_of(page_query)
     # The index is entered at the cursor (an Index Cond on created_at), never read from the top.
@@ -112,13 +117,22 @@ def test_a_deep_keyset_page_starts_at_its_cursor_on_the_memorial_pages_index(
 
 def test_the_newest_candles_burning_are_read_from_the_top_of_their_index(client, loved_memorial):
     memorial, _ = loved_memorial
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(memorial.get_absolute_url()).status_code == 200
     newest = [
-        query["sql"]
-        for query in queries.captured_queries
-        if 'FROM "tributes_candle"' in query["sql"] and "LIMIT" in query["sql"]
+        sql
+        for sql in sql_of(client, memorial.get_absolute_url())
+        if 'FROM "tributes_candle"' in sql and "LIMIT" in sql
     ]
     assert len(newest) == 2  # Burning, gone out: each bounded, neither an OR across events.
     plan = plan_of(newest[0])
     assert "candle_memorial_newest_idx" in plan and "Sort" not in plan, plan
+
+
+def test_an_events_count_is_read_from_its_index_alone(client, loved_memorial):
+    _, event = loved_memorial
+    count = next(
+        sql
+        for sql in sql_of(client, reverse("tributes:event_status", args=[event.slug]))
+        if "COUNT(" in sql and 'FROM "tributes_candle"' in sql
+    )
+    plan = plan_of(count)
+    assert "candle_event_counted_idx" in plan, plan

@@ -8,6 +8,7 @@ import json
 import zoneinfo
 from dataclasses import dataclass
 
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,17 +33,20 @@ def visitors_candle(event: CandleEvent, visitor_key: str | None) -> Candle | Non
 def event_candle_status(event: CandleEvent, *, fresh: bool) -> dict:
     """The count and newest candles of an event, shared by pollers for a couple of seconds.
 
-    Two queries when the cache is cold or `fresh` is asked for (the page of a visitor who may
-    have just lit a candle, so that they see it counted), none when warm, and no cache read
-    either within one process (shared_cache.shared_briefly). Names hidden by their
+    Two queries when the cache is cold or `fresh` is asked for (by whoever makes an answer that
+    is itself shared), none when warm, and no cache read either within one process
+    (shared_cache.shared_briefly). `newest_id` is the newest candle counted. Names hidden by their
     lighters, and words held for a moderator, are replaced by "Someone" (with no message)
     before anything is cached.
     """
 
     def counted() -> dict:
         candles = list(event.candles.all()[:NEWEST_CANDLES])
+        # Read from candle_event_counted_idx alone: the count, and the newest candle counted.
+        totals = event.candles.order_by().aggregate(count=Count("pk"), newest_id=Max("pk"))
         return {
-            "count": event.candles.count(),
+            "count": totals["count"],
+            "newest_id": totals["newest_id"] or 0,
             "candles": [candle_as_dict(candle) for candle in candles],
         }
 
@@ -70,7 +74,8 @@ def status_answer(event: CandleEvent, *, zone: zoneinfo.ZoneInfo, fresh: bool) -
     (when the answer itself is what is shared)."""
     shared = event_candle_status(event, fresh=fresh)
     payload = {
-        **shared,
+        "count": shared["count"],
+        "candles": shared["candles"],
         "state": event.state(zone=event.zone_for(zone)),
         "count_text": ngettext("%(count)s candle lit", "%(count)s candles lit", shared["count"])
         % {"count": shared["count"]},
@@ -93,11 +98,24 @@ def visitors_status_answer(slug: str, zone: zoneinfo.ZoneInfo, compute) -> Statu
 
 
 def as_seen_by_its_lighter(status: dict, your_candle: Candle | None) -> dict:
-    """`status` for the visitor who lit `your_candle`: their own held words shown back to them
-    (see Candle.seen_by). Returns a copy: the shared answer is untouched."""
-    if your_candle is None or not your_candle.words_held:
+    """`status` (the pollers' shared answer) for the visitor who lit `your_candle`: their candle
+    counted and shown even when it was lit after the shared answer was made, and their own held
+    words shown back to them (see Candle.seen_by). Returns a copy: the shared answer is untouched.
+
+    Candle ids only grow, so a candle newer than the newest one counted (`newest_id`) was not
+    counted. At the rush every lighter's page then costs no count of the whole event.
+    """
+    if your_candle is None:
         return status
     own = candle_as_dict(your_candle.seen_by(your_candle.visitor_key))
+    if your_candle.pk > status["newest_id"]:
+        return {
+            **status,
+            "count": status["count"] + 1,
+            "candles": [own, *status["candles"]][:NEWEST_CANDLES],
+        }
+    if not your_candle.words_held:
+        return status
     candles = [own if item["id"] == your_candle.pk else item for item in status["candles"]]
     return {**status, "candles": candles}
 
@@ -120,15 +138,14 @@ def event_page(
 ) -> dict:
     """What the event page shows a visitor in `zone` at `now`. Runs up to four queries.
 
-    For a visitor who may have lit a candle (`visitor_key`: lighting sets the cookie) the count
-    is fresh, not the pollers' shared answer, so that they see theirs counted; a first-time
-    visitor sees the shared one, as status.json gives it. After the end the names that were
-    shared are the dated record.
+    Every visitor sees the pollers' shared count, as status.json gives it; one who lit a candle
+    (`visitor_key`: lighting sets the cookie) sees theirs counted in it at once
+    (`as_seen_by_its_lighter`). After the end the names that were shared are the dated record.
     """
     event_zone = event.zone_for(zone)
     state = event.state(at=now, zone=event_zone)
     your_candle = visitors_candle(event, visitor_key)
-    shared = event_candle_status(event, fresh=visitor_key is not None)
+    shared = event_candle_status(event, fresh=False)
     status = as_seen_by_its_lighter(shared, your_candle)
     return {
         "event": event,

@@ -223,7 +223,13 @@ class Candle(models.Model):
     """A candle lit by a visitor: during an event, on a memorial, or both (a dedication)."""
 
     event = models.ForeignKey(
-        CandleEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="candles"
+        CandleEvent,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="candles",
+        # candle_event_counted_idx starts with it.
+        db_index=False,
     )
     memorial = models.ForeignKey(
         Memorial,
@@ -262,6 +268,8 @@ class Candle(models.Model):
         indexes = [
             # A memorial page draws its newest candles: read from the top of this, never sorted.
             models.Index(fields=["memorial", "-lit_at"], name="candle_memorial_newest_idx"),
+            # An event's count and its newest candle counted (status.py), from the index alone.
+            models.Index(fields=["event", "id"], name="candle_event_counted_idx"),
         ]
         constraints = [
             # One candle per visitor per event; memorial candles outside events are not limited here.

@@ -20,7 +20,8 @@ GONE_OUT_LISTED = 24
 
 
 # The counts are shared by every visitor for this long: the rush's thousands of page views a
-# second then count a memorial's candles once. The candles drawn are read fresh (a bounded read
+# second then count a memorial's candles once (and one thread of each process waits for the
+# count when it runs out, shared_cache.shared_briefly, instead of all counting at once). The candles drawn are read fresh (a bounded read
 # of the newest, on candle_memorial_newest_idx) for visitors who may have lit one, so whoever
 # just lit one sees it at once.
 COUNTS_SHARED_SECONDS = 2
@@ -39,8 +40,8 @@ def candle_counts(memorial, *, now) -> dict[str, int]:
             burning=Count("pk", filter=burning_at(now)), total=Count("pk")
         )
 
-    return shared_cache.cached(
-        f"memorial-candles-count:{memorial.pk}", COUNTS_SHARED_SECONDS, count
+    return shared_cache.shared_briefly(
+        f"memorial-candles-counted:{memorial.pk}", COUNTS_SHARED_SECONDS, count
     )
 
 
@@ -56,8 +57,8 @@ def newest_burning(memorial, *, now, limit: int) -> list[Candle]:
 
 def shared_burning(memorial, *, now, limit: int) -> list[Candle]:
     """`newest_burning`, shared by every visitor for COUNTS_SHARED_SECONDS."""
-    return shared_cache.cached(
-        f"memorial-candles-burning:{memorial.pk}",
+    return shared_cache.shared_briefly(
+        f"memorial-candles-drawn:{memorial.pk}",
         COUNTS_SHARED_SECONDS,
         lambda: newest_burning(memorial, now=now, limit=limit),
     )
@@ -74,8 +75,8 @@ def newest_gone_out(memorial, *, now, limit: int) -> list[Candle]:
             .order_by("-lit_at")[:limit]
         )
 
-    return shared_cache.cached(
-        f"memorial-candles-gone-out:{memorial.pk}", GONE_OUT_SHARED_SECONDS, read
+    return shared_cache.shared_briefly(
+        f"memorial-candles-went-out:{memorial.pk}", GONE_OUT_SHARED_SECONDS, read
     )
 
 
