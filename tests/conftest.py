@@ -21,12 +21,9 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 def _empty_cache():
     # Rate-limit counters, repeat-post fingerprints and the candle pages' short-lived answers live
     # in the cache: every test starts afresh, and none sees another's.
-    from django.core.cache import cache
+    from tests.support.caches import start_cold
 
-    from tributes.candles import status
-
-    cache.clear()
-    status.forget_answers_kept_here()
+    start_cold()
 
 
 @pytest.fixture

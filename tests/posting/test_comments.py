@@ -1,7 +1,7 @@
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
+from tests.support.caches import start_cold
 from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory
 from tests.support.posting import comment_payload, post_comment, private_token, write_comment_url
 from tributes.models import Comment, Love, ModerationMode, Status, Tribute
@@ -160,6 +160,6 @@ def test_published_comments_stay_flat_in_queries(
     for extra in TributeFactory.create_batch(4, memorial=memorial):
         CommentFactory.create_batch(3, tribute=extra)
     # Both requests find the page's shared parts (lists, candle counts) not yet cached.
-    cache.clear()
+    start_cold()
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(memorial.get_absolute_url())

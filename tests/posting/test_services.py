@@ -1,8 +1,8 @@
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from tests.support.caches import start_cold
 from tests.support.factories import CommentFactory, MemorialFactory, TributeFactory
 from tests.support.posting import (
     post_comment,
@@ -249,7 +249,7 @@ def test_the_memorial_page_query_count_stays_flat_for_a_returning_visitor(
         client.get(memorial.get_absolute_url())
     TributeFactory.create_batch(8, memorial=memorial)
     # Both requests find the page's shared parts (lists, candle counts) not yet cached.
-    cache.clear()
+    start_cold()
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(memorial.get_absolute_url())
 

@@ -1,14 +1,13 @@
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
+from tests.support.caches import start_cold
 from tests.support.factories import (
     CandleFactory,
     CommentFactory,
     MemorialFactory,
     TributeFactory,
 )
-from tributes import shared_cache
 from tributes.models import Status, Visibility
 from tributes.views.tribute_list import TRIBUTES_PER_PAGE
 
@@ -164,7 +163,6 @@ def test_memorial_page_query_count_does_not_grow_with_content(
     with django_assert_num_queries(7) as small:
         client.get(memorial_url(memorial))
     _fill(memorial, tributes=TRIBUTES_PER_PAGE, comments_each=5)
-    cache.clear()
-    shared_cache.forget_kept_here()
+    start_cold()
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(memorial_url(memorial))

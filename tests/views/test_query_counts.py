@@ -50,14 +50,11 @@ def pages(memorial, event, tribute) -> dict[str, tuple[str, bool]]:
 
 
 def query_counts(client, moderator_client, addresses) -> dict[str, int]:
-    from django.core.cache import cache
-
-    from tributes.candles import status
+    from tests.support.caches import start_cold
 
     counts = {}
     for name, (path, admin) in addresses.items():
-        cache.clear()
-        status.forget_answers_kept_here()
+        start_cold()
         with CaptureQueriesContext(connection) as queries:
             response = (moderator_client if admin else client).get(path)
         assert response.status_code == 200, name
