@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.support.broken_cache import BROKEN_CACHES
 from tests.support.factories import CandleEventFactory, TributeFactory
 from tributes.models import Candle, ModerationMode, Service, Tribute
 from tributes.moderation.screening import form_age_seconds
@@ -206,3 +207,30 @@ def test_the_family_page_knows_its_owner_with_the_memorial_read(owner, stranger,
     ]
     assert asked_apart == []
     assert "Look after this page" not in page(other, memorial)
+
+
+def test_a_change_made_through_another_server_shows_here_on_the_next_request(memorial):
+    from tributes import shared_cache
+    from tributes.views.tribute_list import version_key
+
+    tribute = TributeFactory(memorial=memorial, message="Thinking of you all")
+    visitor = Client()
+    assert "Thinking of you all" in page(visitor, memorial)
+    assert "Thinking of you all" in page(visitor, memorial)  # Now kept in this process too.
+    # Another server's edit: the row changes without this process's signals, and that server
+    # bumps the content version in the shared cache (the tribute's times of change are kept).
+    Tribute.objects.filter(pk=tribute.pk).update(message="Forever in our hearts")
+    shared_cache.bump(version_key(memorial.pk))
+    shown = page(visitor, memorial)
+    assert "Forever in our hearts" in shown
+    assert "Thinking of you all" not in shown
+
+
+def test_without_the_shared_cache_this_process_never_shows_its_own_copy(memorial, settings):
+    tribute = TributeFactory(memorial=memorial, message="Thinking of you all")
+    assert "Thinking of you all" in page(Client(), memorial)
+    Tribute.objects.filter(pk=tribute.pk).update(message="Forever in our hearts")
+    # Redis stopped: the version cannot be read, so no kept page can be known to hold.
+    settings.CACHES = BROKEN_CACHES
+    shown = page(Client(), memorial)
+    assert "Forever in our hearts" in shown
