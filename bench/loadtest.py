@@ -155,6 +155,8 @@ class Load:
     seconds: float
     p50_ms: float
     p99_ms: float
+    # For a load that writes: the rows it stored, counted in the database (bench/run).
+    stored: int | None = None
 
     @property
     def per_second(self) -> float:

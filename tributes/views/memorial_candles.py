@@ -20,10 +20,10 @@ GONE_OUT_LISTED = 24
 
 
 # The counts are shared by every visitor for this long: the rush's thousands of page views a
-# second then count a memorial's candles once (and one thread of each process waits for the
-# count when it runs out, shared_cache.shared_briefly, instead of all counting at once). The candles drawn are read fresh (a bounded read
-# of the newest, on candle_memorial_newest_idx) for visitors who may have lit one, so whoever
-# just lit one sees it at once.
+# second then count a memorial's candles once (when they run out, one thread of each process
+# counts while the others wait: shared_cache.shared_briefly). The candles drawn are read fresh
+# (a bounded read of the newest, on candle_memorial_newest_idx) for visitors who may have lit
+# one, so whoever just lit one sees it at once.
 COUNTS_SHARED_SECONDS = 2
 # The candles that went out change slowly (a candle goes out at most once): shared for longer.
 GONE_OUT_SHARED_SECONDS = 30

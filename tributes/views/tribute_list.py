@@ -3,10 +3,11 @@
 A page is addressed by a cursor, `?before=<microseconds>_<id>` (the created_at and id of the
 last tribute of the page before it): no COUNT and no OFFSET, so a deep page costs what the first
 does. The page's rows (id, updated_at, love count) are read on every request, with the memorial
-in its one query, on the memorial page's index (`with_tribute_page`); the tributes' HTML is rendered once and kept in the shared cache, keyed by
-the memorial, its content version (bumped after every change that shows on the list, see
-tributes/signals.py), the cursor, the language and a digest of the rows read. A tribute that was
-unpublished or deleted is therefore never shown from a stale entry: its id is no longer read.
+in its one query, on the memorial page's index (`with_tribute_page`); the tributes' HTML is
+rendered once and kept in the shared cache, keyed by the memorial, its content version (bumped
+after every change that shows on the list, see tributes/signals.py), the cursor, the language
+and a digest of the rows read. A tribute that was unpublished or deleted is therefore never
+shown from a stale entry: its id is no longer read.
 
 What differs per visitor (love sent or the Send love form, its submission key, CSRF, and the love
 count) is never cached: the cached HTML holds a `<!--love:ID-->` marker per tribute, filled on
