@@ -238,6 +238,8 @@ class Candle(models.Model):
         on_delete=models.CASCADE,
         related_name="candles",
         help_text=_("The memorial this candle is lit on or dedicated to."),
+        # candle_memorial_newest_idx starts with it: one index fewer to write for every light.
+        db_index=False,
     )
     name = models.CharField(_("your name"), max_length=120)
     show_name = models.BooleanField(_("show my name"), default=True)
