@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.support.broken_cache import BROKEN_CACHES
-from tests.support.factories import CandleEventFactory, TributeFactory
+from tests.support.factories import CandleEventFactory, MemorialFactory, TributeFactory
 from tributes.models import Candle, ModerationMode, Service, Tribute
 from tributes.moderation.screening import form_age_seconds
 from tributes.security.kept_text import HONEYPOT_FIELD, STARTED_FIELD
@@ -234,3 +234,24 @@ def test_without_the_shared_cache_this_process_never_shows_its_own_copy(memorial
     settings.CACHES = BROKEN_CACHES
     shown = page(Client(), memorial)
     assert "Forever in our hearts" in shown
+
+
+def test_every_memorial_and_cursor_reads_its_own_tributes_in_one_process(memorial):
+    # The rows' subquery is built once per process and cursor (tribute_list._page_rows): each
+    # memorial's page, first or older, still shows only its own published tributes.
+    other = MemorialFactory(name="Rosie Hart", slug="rosie")
+    for n in range(12):
+        TributeFactory(memorial=memorial, message=f"For Teddy, number {n}.")
+        TributeFactory(memorial=other, message=f"For Rosie, number {n}.")
+    visitor = Client()
+    teddy_first, rosie_first = page(visitor, memorial), page(visitor, other)
+    assert "For Teddy, number 11." in teddy_first and "For Rosie" not in teddy_first
+    assert "For Rosie, number 11." in rosie_first and "For Teddy" not in rosie_first
+    older = re.search(r'href="\?before=([0-9_]+)#tributes-heading"', teddy_first)[1]
+    teddy_older = visitor.get(f"{memorial.get_absolute_url()}?before={older}").text
+    assert "For Teddy, number 0." in teddy_older and "For Teddy, number 11." not in teddy_older
+    # Teddy's cursor on Rosie's page: Rosie's tributes older than it, never Teddy's.
+    rosie_at_teddys_cursor = visitor.get(f"{other.get_absolute_url()}?before={older}").text
+    assert "For Teddy" not in rosie_at_teddys_cursor
+    Tribute.objects.filter(message="For Rosie, number 11.").get().delete()
+    assert "For Rosie, number 11." not in page(visitor, other)
