@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from tests.support.broken_cache import BROKEN_CACHES
 from tests.support.factories import CandleEventFactory, MemorialFactory, TributeFactory
+from tributes import shared_cache
 from tributes.models import Candle, ModerationMode, Service, Tribute
 from tributes.moderation.screening import form_age_seconds
 from tributes.security.kept_text import HONEYPOT_FIELD, STARTED_FIELD
+from tributes.views.tribute_list import version_key
 
 pytestmark = pytest.mark.django_db
 
@@ -210,13 +212,10 @@ def test_the_family_page_knows_its_owner_with_the_memorial_read(owner, stranger,
 
 
 def test_a_change_made_through_another_server_shows_here_on_the_next_request(memorial):
-    from tributes import shared_cache
-    from tributes.views.tribute_list import version_key
-
     tribute = TributeFactory(memorial=memorial, message="Thinking of you all")
     visitor = Client()
     assert "Thinking of you all" in page(visitor, memorial)
-    assert "Thinking of you all" in page(visitor, memorial)  # Now kept in this process too.
+    assert "Thinking of you all" in page(visitor, memorial)  # Now from the kept page.
     # Another server's edit: the row changes without this process's signals, and that server
     # bumps the content version in the shared cache (the tribute's times of change are kept).
     Tribute.objects.filter(pk=tribute.pk).update(message="Forever in our hearts")
@@ -226,11 +225,11 @@ def test_a_change_made_through_another_server_shows_here_on_the_next_request(mem
     assert "Thinking of you all" not in shown
 
 
-def test_without_the_shared_cache_this_process_never_shows_its_own_copy(memorial, settings):
+def test_with_the_shared_cache_down_the_page_is_rendered_afresh(memorial, settings):
     tribute = TributeFactory(memorial=memorial, message="Thinking of you all")
     assert "Thinking of you all" in page(Client(), memorial)
     Tribute.objects.filter(pk=tribute.pk).update(message="Forever in our hearts")
-    # Redis stopped: the version cannot be read, so no kept page can be known to hold.
+    # Redis stopped: neither the version nor a kept page can be read, so none is shown.
     settings.CACHES = BROKEN_CACHES
     shown = page(Client(), memorial)
     assert "Forever in our hearts" in shown
