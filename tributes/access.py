@@ -5,12 +5,15 @@ The public site and the admin both ask here; nothing else decides these question
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from tributes import shared_cache
 from tributes.models import CandleEvent, Memorial, ModerationMode, Photo
+from tributes.prepared_queries import SLOT, prepared
 from tributes.roles import MODERATORS_GROUP
 
 # At the start time every visitor asks for the same event at once; for people who are not
@@ -62,11 +65,18 @@ def visible_memorials(request: HttpRequest) -> QuerySet[Memorial]:
     return Memorial.objects.visible_to(request.user, share_links=share_links_held(request))
 
 
-def get_visible_memorial(request: HttpRequest, slug: str, *, read_with=None) -> Memorial:
+def get_visible_memorial(
+    request: HttpRequest, slug: str, *, read_with=None, read_with_name: Hashable = None
+) -> Memorial:
     """The memorial at `slug`, or 404 when this visitor may not open it (private, or a preview).
 
     `read_with(memorials)` adds to the query what the page reads with the memorial (its page of
-    tributes)."""
+    tributes). Given a `read_with_name` (the same for the same additions), the question asked
+    for visitors without an account or share link is compiled once per process (the rush's
+    page views: prepared_queries.py)."""
+    visitor = not request.user.is_authenticated and not share_links_held(request)
+    if read_with_name is not None and visitor:
+        return _visitors_memorial(slug, read_with, read_with_name)
     # The service (funeral) is shown on the page: joined here rather than asked for later, as
     # is whether the visitor owns it.
     memorials = visible_memorials(request).select_related("service")
@@ -74,6 +84,17 @@ def get_visible_memorial(request: HttpRequest, slug: str, *, read_with=None) -> 
     if read_with is not None:
         memorials = read_with(memorials)
     return get_object_or_404(memorials, slug=slug)
+
+
+def _visitors_memorial(slug: str, read_with, read_with_name: Hashable) -> Memorial:
+    def question():
+        memorials = Memorial.objects.visible_to(None).select_related("service")
+        return read_with(memorials).filter(slug=SLOT).order_by()[:2]
+
+    found = prepared(("visitors' memorial", read_with_name), question).run(slug)
+    if not found:
+        raise Http404("No memorial here, or not for this visitor.")
+    return found[0]
 
 
 def get_owned_memorial(request: HttpRequest, slug: str) -> Memorial:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -74,17 +75,42 @@ def forget_shared_briefly(key: str) -> None:
 
 
 def forget_kept_here() -> None:
-    """Drop what `shared_briefly` keeps in this process (the tests start each one afresh)."""
+    """Drop what `shared_briefly` and `kept` keep in this process (the tests start each one
+    afresh)."""
     _kept_here.clear()
+    with _held_here_lock:
+        _held_here.clear()
 
 
-def many(keys: list[str]) -> dict[str, Any] | None:
-    """The values found at `keys`, read in one round trip; None when the cache cannot be reached."""
-    try:
-        return cache.get_many(keys)
-    except Exception as error:
-        log.warning("cache unavailable, %s not read (%s)", ", ".join(keys), error)
-        return None
+# What `kept` holds in this process: the values most recently asked for, at most this many (a
+# memorial page is about 100 KB, so a few MB a process).
+_HELD_HERE_MAX = 64
+_held_here: OrderedDict[str, Any] = OrderedDict()
+_held_here_lock = threading.Lock()
+
+
+def kept[T](key: str, seconds: float, holds: Callable[[T], bool], make: Callable[[], T]) -> T:
+    """The value at `key` while `holds(value)`: kept in this process (the most asked for),
+    else read from the shared cache, else `make()` and stored in both (for `seconds` there).
+
+    At the rush the same few values are asked for by every request: each process then answers
+    them without a round trip, and the cache, down or not, is asked only when one changes.
+    """
+    with _held_here_lock:
+        value = _held_here.get(key)
+        if value is not None:
+            _held_here.move_to_end(key)
+    if value is not None and holds(value):
+        return value
+    value = cached(key, seconds, make)
+    if not holds(value):
+        value = cached(key, seconds, make, fresh=True)
+    with _held_here_lock:
+        _held_here[key] = value
+        _held_here.move_to_end(key)
+        while len(_held_here) > _HELD_HERE_MAX:
+            _held_here.popitem(last=False)
+    return value
 
 
 def put(key: str, value: Any, seconds: float) -> None:
@@ -112,39 +138,3 @@ def forget(key: str) -> None:
         cache.delete(key)
     except Exception as error:
         log.warning("cache unavailable, %s not forgotten (%s)", key, error)
-
-
-def version(key: str) -> int | None:
-    """The number kept at `key`, changed by `bump()`; None when the cache cannot be reached.
-
-    A missing number (never set, evicted, or a cache that restarted) starts again from the
-    clock in nanoseconds, so it never comes back to a value an older entry was stored under.
-    """
-    try:
-        value = cache.get(key)
-        if value is None:
-            cache.add(key, time.time_ns(), timeout=None)
-            value = cache.get(key)
-        return value
-    except Exception as error:
-        log.warning("cache unavailable, %s not read (%s)", key, error)
-        return None
-
-
-def versions(keys: list[str], found: dict[str, Any] | None) -> list[int | None]:
-    """`version()` of each of `keys`, taken from `found` (a `many()` answer) where it is there;
-    all None when `many()` found no cache."""
-    if found is None:
-        return [None] * len(keys)
-    return [found[key] if key in found else version(key) for key in keys]
-
-
-def bump(key: str) -> None:
-    """Change the number at `key` (see `version()`): what was stored under the old one is unused."""
-    try:
-        cache.incr(key)
-    except ValueError:
-        # Nothing there: the next `version()` starts from the clock, a number never used yet.
-        pass
-    except Exception as error:
-        log.warning("cache unavailable, %s not changed (%s)", key, error)

@@ -6,13 +6,20 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.tasks.signals import task_started
 
-from tributes.models import BlockedTerm, CandleEvent, Comment, Memorial, Photo, Tribute
+from tributes.models import (
+    BlockedTerm,
+    CandleEvent,
+    Comment,
+    Memorial,
+    PageVersion,
+    Photo,
+    Tribute,
+)
 from tributes.moderation.screening import forget_blocked_terms
 from tributes.sharing.book import delete_memory_books
 from tributes.sharing.cards import delete_share_images
 from tributes.sharing.rules import memorial_is_shareable
 from tributes.task_leases import look_now_and_then
-from tributes.views.tribute_list import forget_rendered_tributes
 
 
 # Photo files go with their row however it is deleted: one by one, in a queryset, or by the
@@ -65,21 +72,17 @@ def delete_share_images_of_closed(sender, instance: Memorial, **kwargs) -> None:
 
 
 # The memorial page keeps its tributes' HTML, and for visitors without a session the page around
-# them, in the shared cache (views/tribute_list.py, views/memorials.py): every saved or deleted
-# tribute, comment, photo or candle time (a moderator's decision, an author's edit or deletion, a
-# new post, a photo taken down, in the app or the admin) changes the memorial's version, now and
-# again once committed (a request in between may have stored the old rows under the new
-# version). Love counts are read with the rows on every request: sending love changes nothing.
-def _forget_rendered(memorial_id: int | None, using) -> None:
-    if memorial_id is None:
-        return
-    forget_rendered_tributes(memorial_id)
-    transaction.on_commit(lambda: forget_rendered_tributes(memorial_id), using=using, robust=True)
-
-
-def forget_rendered_tributes_of(sender, instance, origin=None, **kwargs) -> None:
+# them, under the memorial's page version (models.PageVersion): every saved or deleted tribute,
+# comment, photo, candle time or memorial (a moderator's decision, an author's edit or deletion,
+# a new post, a photo taken down, in the app or the admin) changes it, in the same transaction.
+# A row just made that is not published shows nowhere yet, so posting at the rush (held for
+# moderation) does not queue on the version's row. Love counts are read with the rows on every
+# request: sending love changes nothing.
+def change_page_version(sender, instance, origin=None, created=False, **kwargs) -> None:
     if isinstance(origin, Memorial | Tribute) and origin is not instance:
         return  # Gone with its memorial or tribute, whose own deletion changes the version.
+    if created and (sender is Photo or not getattr(instance, "is_published", True)):
+        return  # A photo is shown once a tribute or the memorial takes it (their save counts).
     if sender is Memorial:
         memorial_id = instance.pk
     elif sender is Comment and Comment.tribute.is_cached(instance):
@@ -92,7 +95,8 @@ def forget_rendered_tributes_of(sender, instance, origin=None, **kwargs) -> None
         )
     else:
         memorial_id = instance.memorial_id
-    _forget_rendered(memorial_id, kwargs.get("using"))
+    if memorial_id is not None:
+        PageVersion.objects.using(kwargs.get("using")).bump(memorial_id)
 
 
 def connect() -> None:
@@ -114,9 +118,10 @@ def connect() -> None:
         delete_share_images_of_closed, sender=Memorial, dispatch_uid="delete_share_images_closed"
     )
     for model in (Memorial, Tribute, Comment, Photo, CandleEvent):
-        for signal in (post_save, post_delete):
+        # A deleted memorial has no page left to change.
+        for signal in (post_save,) if model is Memorial else (post_save, post_delete):
             signal.connect(
-                forget_rendered_tributes_of,
+                change_page_version,
                 sender=model,
-                dispatch_uid=f"forget_rendered_tributes_{model.__name__}_{signal is post_save}",
+                dispatch_uid=f"change_page_version_{model.__name__}_{signal is post_save}",
             )

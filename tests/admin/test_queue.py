@@ -571,9 +571,10 @@ def test_a_hold_reason_the_site_no_longer_describes_is_shown_as_it_was_stored(
     assert re.findall(r'<td class="queue-why">(.*?)</td>', html) == ["<p>retired_check</p>"]
 
 
-# What deciding one more item costs: lock its row, a savepoint around it, update it, write its
-# audit row. Its memorial (a comment's is two relations away) comes with it from the queue.
-QUERIES_PER_DECIDED_ITEM = 5
+# What deciding one more item costs: lock its row, a savepoint around it, update it, change its
+# memorial's page version, write its audit row. Its memorial (a comment's is two relations
+# away) comes with it from the queue.
+QUERIES_PER_DECIDED_ITEM = 6
 
 
 @pytest.mark.parametrize("kind", ["tribute", "comment"])

@@ -27,7 +27,13 @@ from tributes.models.families import (
     Service,
     ShareLink,
 )
-from tributes.models.memorials import Memorial, MemorialQuerySet, Photo, PhotoQuerySet
+from tributes.models.memorials import (
+    Memorial,
+    MemorialQuerySet,
+    PageVersion,
+    Photo,
+    PhotoQuerySet,
+)
 from tributes.models.moderation import BlockedTerm, ModerationDecision, ModerationNotice
 from tributes.models.outbox import OutgoingEmail
 from tributes.models.tributes import Comment, Love, Moderated, ModeratedQuerySet, Tribute
@@ -59,6 +65,7 @@ __all__ = [
     "ModerationMode",
     "ModerationNotice",
     "Notify",
+    "PageVersion",
     "Photo",
     "PhotoQuerySet",
     "RejectionReason",

@@ -10,8 +10,9 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db import connections, models
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,12 @@ class MemorialQuerySet(models.QuerySet):
             return self
         owns = Memorial.owners.through.objects.filter(memorial=OuterRef("pk"), user=user)
         return self.annotate(ownership_read_for=Value(user.pk), owned_by_reader=Exists(owns))
+
+    def with_page_version(self) -> MemorialQuerySet:
+        """Each memorial with the number of what its page shows, as `page_version` (PageVersion;
+        0 before its first change)."""
+        number = PageVersion.objects.filter(memorial=OuterRef("pk")).values("number")
+        return self.annotate(page_version=Coalesce(Subquery(number), 0))
 
     def owned_by(self, user) -> MemorialQuerySet:
         if user is None or not user.is_authenticated:
@@ -211,6 +218,49 @@ class Memorial(models.Model):
         if getattr(self, "ownership_read_for", None) == user.pk:
             return self.owned_by_reader
         return self.owners.filter(pk=user.pk).exists()
+
+
+class PageVersionQuerySet(models.QuerySet):
+    def bump(self, memorial_id: int) -> None:
+        """Change the number of the memorial's page (1 when it had none), in the caller's
+        transaction: from its commit on, nothing kept under the old number is shown."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO tributes_pageversion (memorial_id, number) VALUES (%s, 1) "
+                "ON CONFLICT (memorial_id) DO UPDATE SET number = tributes_pageversion.number + 1",
+                [memorial_id],
+            )
+
+
+class PageVersion(models.Model):
+    """The number of what a memorial's page shows, changed with every saved or deleted
+    tribute, comment, photo, candle time and the memorial itself (tributes/signals.py).
+
+    The page and its tributes' HTML are kept under it, in each process and in the shared cache
+    (views/memorials.py, views/tribute_list.py). It is read in the page's own query and changed
+    in the transaction of the change, so the next request shows the change on every server,
+    whatever the shared cache went through. A row of its own rather than a column of Memorial,
+    so that saving a memorial read earlier never writes an older number back; without a
+    foreign-key constraint, so that a change counted while its memorial is being deleted never
+    fails the deletion (the row is deleted with the memorial).
+    """
+
+    memorial = models.OneToOneField(
+        Memorial,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,
+        related_name="+",
+    )
+    number = models.BigIntegerField(default=0)
+
+    objects = PageVersionQuerySet.as_manager()
+
+    class Meta:
+        db_table = "tributes_pageversion"  # Named in PageVersionQuerySet.bump's SQL.
+
+    def __str__(self) -> str:
+        return f"{self.memorial_id}: {self.number}"
 
 
 def rendition_names(renditions) -> list[str]:

@@ -1,7 +1,6 @@
 """The candles section of a memorial page: the count, the candles drawn, those gone out."""
 
 import hashlib
-import time
 
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -135,42 +134,34 @@ def _section_html(memorial, *, key: str | None, now) -> str:
     )
 
 
-def first_visit_key(memorial) -> str:
+def _first_visit_key(memorial) -> str:
     """Where the section as every first-time visitor sees it is kept (see memorial_candles_html)."""
     return (
-        f"memorial-candles-first-visit:{memorial.pk}:{translation.get_language()}:"
-        f"{timezone.get_current_timezone_name()}"
+        f"memorial-candles-first-visit:{memorial.pk}:{memorial.updated_at.timestamp()}:"
+        f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
     )
 
 
-def memorial_candles_html(
-    request, memorial, *, candle_form_html: str, found: dict | None = None
-) -> SafeString:
+def memorial_candles_html(request, memorial, *, candle_form_html: str) -> SafeString:
     """The candles section of a memorial page: the burning candles drawn (at most
     CANDLES_DRAWN, then "and N more"), the count, and the newest candles that went out as dated
     records. A visitor sees their own candle as they wrote it (Candle.seen_by).
 
     Its HTML is kept in the shared cache under a digest of everything it shows (read fresh or
     shared as above), so a candle lit, gone out or changed makes a new entry; the candle form,
-    filled in per visitor, goes in at the marker. What every first-time visitor sees is also
-    kept whole for COUNTS_SHARED_SECONDS at `first_visit_key`, which the page reads with its
-    other entries (`found`: what it read): one round trip instead of four.
+    filled in per visitor, goes in at the marker. What every first-time visitor sees is shared
+    whole for COUNTS_SHARED_SECONDS, and kept in each process that long (shared_briefly): no
+    round trip for most page views at the rush.
     """
     now = timezone.now()
     if VISITOR_COOKIE in request.COOKIES:
         html = _section_html(memorial, key=visitor_key(request), now=now)
     else:
-        kept = (found or {}).get(first_visit_key(memorial))
-        if kept is not None and kept[0] == memorial.updated_at and kept[1] > time.time():
-            html = kept[2]
-        else:
-            html = _section_html(memorial, key=None, now=now)
-            runs_out = time.time() + COUNTS_SHARED_SECONDS
-            shared_cache.put(
-                first_visit_key(memorial),
-                (memorial.updated_at, runs_out, html),
-                COUNTS_SHARED_SECONDS,
-            )
+        html = shared_cache.shared_briefly(
+            _first_visit_key(memorial),
+            COUNTS_SHARED_SECONDS,
+            lambda: _section_html(memorial, key=None, now=now),
+        )
     # The marker is ours: visitors' words in the section are escaped, so none can hold it.
     return mark_safe(  # noqa: S308 (our template; visitors' words escaped)
         html.replace(CANDLE_FORM_MARKER, candle_form_html, 1)

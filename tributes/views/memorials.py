@@ -20,7 +20,7 @@ from tributes import shared_cache
 from tributes.access import get_visible_memorial, may_post
 from tributes.models import CandleEvent, Memorial
 from tributes.views.caching import public_when_the_same_for_everyone
-from tributes.views.memorial_candles import first_visit_key, memorial_candles_html
+from tributes.views.memorial_candles import memorial_candles_html
 from tributes.views.memorial_forms import candle_form_html, tribute_form_html
 from tributes.views.tribute_list import (
     TRIBUTES_PER_PAGE,
@@ -30,7 +30,6 @@ from tributes.views.tribute_list import (
     kept_tributes_html,
     parse_cursor,
     tribute_page,
-    version_key,
     visitors_love,
     with_tribute_page,
 )
@@ -116,11 +115,11 @@ def _next_event_card_changes_at(event) -> float:
     return starts if time.time() < starts else event.ends_at.timestamp()
 
 
-def _page_parts(request, memorial, page: TributePage, *, version, is_owner: bool) -> PageParts:
+def _page_parts(request, memorial, page: TributePage, *, is_owner: bool) -> PageParts:
     """Render the page around the visitor's own parts."""
     # Comments are written on each tribute's own page (a link): no comment form is built here.
     visitor_may_post = is_owner or may_post(memorial, None)
-    tributes = kept_tributes_html(memorial, page, version, may_post=visitor_may_post)
+    tributes = kept_tributes_html(memorial, page, may_post=visitor_may_post)
     next_event = _next_event(memorial, timezone.now())
     context = {
         "memorial": memorial,
@@ -157,37 +156,37 @@ def _visitors_page_key(request, memorial, page: TributePage) -> str:
     return "memorial-page:" + hashlib.blake2b(asked.encode(), digest_size=16).hexdigest()
 
 
-def _visitors_page(request, memorial, page: TributePage) -> tuple[PageParts, dict | None]:
-    """The page parts every visitor without a session or message sees, kept in the shared cache
-    and read with the memorial's version and the candles section in one round trip (with what
-    was read, for the candles section).
+def _visitors_page(request, memorial, page: TributePage) -> PageParts:
+    """The page parts every visitor without a session or message sees, kept in each process
+    and in the shared cache (shared_cache.kept): at the rush a page view then costs its one
+    query and no round trip to the cache.
 
-    The kept parts hold while they were made under the same content version (bumped by every
-    save or delete of a tribute, comment, photo, candle time or the memorial), from the same
-    memorial and service as read now and the same rows (ids and times of change: a tribute
-    held or deleted is never shown, even if a version change was lost), and before the next
-    candle time shown has ended. Visibility and the love counts are never kept: both were read
-    now.
+    The kept parts hold while they were made from the same page version (changed by every
+    save or delete of a tribute, comment, photo, candle time or the memorial, models.PageVersion)
+    and the same memorial and service as read now, from the same rows (ids and times of change:
+    a tribute held or deleted is never shown, even by a change made without signals), and
+    before the next candle time shown has ended. Visibility and the love counts are never kept:
+    both were read now.
     """
-    page_key = _visitors_page_key(request, memorial, page)
-    found = shared_cache.many([version_key(memorial.pk), page_key, first_visit_key(memorial)])
-    [version] = shared_cache.versions([version_key(memorial.pk)], found)
     service = getattr(memorial, "service", None)
     stamp = (
-        version,
+        memorial.page_version,
         memorial.updated_at,
         service and [getattr(service, field.attname) for field in service._meta.fields],
         [(pk, updated_at) for pk, _, updated_at, _ in page.rows],
         str(page.older),
     )
-    kept = (found or {}).get(page_key)
-    if kept is not None and kept.stamp == stamp and kept.until > time.time():
-        return kept, found
-    parts = _page_parts(request, memorial, page, version=version, is_owner=False)
-    if version is not None:
-        parts = dataclasses.replace(parts, stamp=stamp)
-        shared_cache.put(page_key, parts, min(SHELL_KEPT_SECONDS, parts.until - time.time()))
-    return parts, found
+
+    def made() -> PageParts:
+        parts = _page_parts(request, memorial, page, is_owner=False)
+        return dataclasses.replace(parts, stamp=stamp)
+
+    return shared_cache.kept(
+        _visitors_page_key(request, memorial, page),
+        SHELL_KEPT_SECONDS,
+        lambda parts: parts.stamp == stamp and parts.until > time.time(),
+        made,
+    )
 
 
 @require_safe
@@ -196,7 +195,10 @@ def memorial_detail(request, slug):
         # One query: the memorial, and its page of tributes' rows.
         before = parse_cursor(request.GET.get("before", ""))
         memorial = get_visible_memorial(
-            request, slug, read_with=lambda memorials: with_tribute_page(memorials, before)
+            request,
+            slug,
+            read_with=lambda memorials: with_tribute_page(memorials, before),
+            read_with_name=("tribute page", before),
         )
         return _memorial_page(request, memorial, tribute_page(memorial, before))
     # The numbered pages of before: sent on, once, to the same tributes' keyset address.
@@ -210,17 +212,14 @@ def memorial_detail(request, slug):
 
 
 def _memorial_page(request, memorial, page: TributePage) -> HttpResponse:
-    found = None
     if _same_page_for_everyone(request):
-        parts, found = _visitors_page(request, memorial, page)
+        parts = _visitors_page(request, memorial, page)
     else:
-        version = shared_cache.version(version_key(memorial.pk))
-        is_owner = memorial.is_owned_by(request.user)
-        parts = _page_parts(request, memorial, page, version=version, is_owner=is_owner)
+        parts = _page_parts(request, memorial, page, is_owner=memorial.is_owned_by(request.user))
     # The visitor's own parts go in last: their love, the forms' keys and CSRF, their own candle.
     visitors_parts = visitors_love(request, memorial, page)
     visitors_parts[CANDLES] = memorial_candles_html(
-        request, memorial, candle_form_html=candle_form_html(request, memorial), found=found
+        request, memorial, candle_form_html=candle_form_html(request, memorial)
     )
     if parts.may_post:
         visitors_parts[TRIBUTE_FORM] = tribute_form_html(request, memorial)

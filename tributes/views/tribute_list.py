@@ -3,10 +3,10 @@
 A page is addressed by a cursor, `?before=<microseconds>_<id>` (the created_at and id of the
 last tribute of the page before it): no COUNT and no OFFSET, so a deep page costs what the first
 does. The page's rows (id, updated_at, love count) are read on every request, with the memorial
-in its one query, on the memorial page's index (`with_tribute_page`); the tributes' HTML is
-rendered once and kept in the shared cache, keyed by the memorial, its content version (bumped
-after every change that shows on the list, see tributes/signals.py), the cursor, the language
-and a digest of the rows read. A tribute that was unpublished or deleted is therefore never
+and its page version in its one query, on the memorial page's index (`with_tribute_page`); the
+tributes' HTML is rendered once and kept in the shared cache, keyed by the memorial, its page
+version (changed with every change that shows on the list, models.PageVersion), the cursor, the
+language and a digest of the rows read. A tribute that was unpublished or deleted is therefore never
 shown from a stale entry: its id is no longer read.
 
 What differs per visitor (love sent or the Send love form, its submission key, CSRF, and the love
@@ -69,15 +69,6 @@ def parse_cursor(value: str) -> Cursor | None:
     return Cursor(created_at, int(match[2]))
 
 
-def version_key(memorial_id: int) -> str:
-    return f"memorial-tributes-version:{memorial_id}"
-
-
-def forget_rendered_tributes(memorial_id: int) -> None:
-    """Let the next request render the memorial's tributes afresh (called after commit)."""
-    shared_cache.bump(version_key(memorial_id))
-
-
 @dataclass
 class TributePage:
     rows: list[tuple[int, dt.datetime, dt.datetime, int]]  # id, created_at, updated_at, loves
@@ -91,8 +82,9 @@ class TributePage:
 
 def with_tribute_page(memorials, before: Cursor | None):
     """`memorials` (a queryset), each read with the rows of its page of published tributes at
-    `before`, newest first, in the same query (an indexed subquery), for `tribute_page`."""
-    return memorials.annotate(tribute_page_rows=_page_rows(before))
+    `before`, newest first, for `tribute_page`, and its page version, in the same query
+    (indexed subqueries)."""
+    return memorials.with_page_version().annotate(tribute_page_rows=_page_rows(before))
 
 
 # Built once per process and cursor: building it was a fifth of the page's query time. At the
@@ -162,12 +154,12 @@ def _render_tributes(memorial, page: TributePage, *, may_post: bool) -> str:
     )
 
 
-def _cache_key(memorial, page: TributePage, version: int, *, may_post: bool) -> str:
+def _cache_key(memorial, page: TributePage, *, may_post: bool) -> str:
     rows = ",".join(f"{pk}:{updated_at.timestamp()}" for pk, _, updated_at, _ in page.rows)
     digest = hashlib.blake2b(rows.encode(), digest_size=12).hexdigest()
     language = translation.get_language() or ""
     return (
-        f"memorial-tributes:{memorial.pk}:{version}:{page.before or ''}:{language}:"
+        f"memorial-tributes:{memorial.pk}:{memorial.page_version}:{page.before or ''}:{language}:"
         f"{int(may_post)}:{memorial.slug}:{digest}"
     )
 
@@ -202,15 +194,13 @@ def _love_html(memorial, pk: int, *, loved: bool, love_count: int, before: str) 
     )
 
 
-def kept_tributes_html(memorial, page: TributePage, version: int | None, *, may_post: bool) -> str:
+def kept_tributes_html(memorial, page: TributePage, *, may_post: bool) -> str:
     """The HTML of the page's tributes with a `<!--love:ID-->` marker each, shared through the
-    cache under the memorial's content `version` (rendered afresh when None: no cache)."""
+    cache under the memorial's page version (read with it by `with_tribute_page`)."""
     if not page.rows:
         return ""
-    if version is None:
-        return _render_tributes(memorial, page, may_post=may_post)
     return shared_cache.cached(
-        _cache_key(memorial, page, version, may_post=may_post),
+        _cache_key(memorial, page, may_post=may_post),
         KEPT_SECONDS,
         lambda: _render_tributes(memorial, page, may_post=may_post),
     )
