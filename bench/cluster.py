@@ -19,7 +19,9 @@ address in X-Forwarded-For and the app trusts two proxies (TRUSTED_PROXY_COUNT=2
 2. a visitor who lit on one server sees their candle on both, and lighting again on either
    finds the candle already lit;
 3. a visitor lighting memorial candles, alternating servers, is limited as one (5 in 10 minutes);
-4. a moderator signed in through one server is signed in on both (sessions in PostgreSQL);
+4. a moderator signed in through one server is signed in on both (sessions in PostgreSQL), and
+   a tribute both servers show (each keeps the memorial page in its processes) is gone from both
+   on the next page views once that moderator rejects it through one;
 5. a photo posted through one server is stored in the bucket, never on either server's disk,
    sent by both as a signed address the bucket answers with the same bytes, and deleted from the
    bucket with its tribute.
@@ -79,6 +81,8 @@ REDIS_DB = 11
 SERVER_LOG = Path(tempfile.gettempdir()) / "memorial-cluster-server.log"
 CSRF_TOKEN = "clustercsrftoken" + "x" * 16  # 32 characters: an unmasked CSRF secret
 MEMORIAL, EVENT, MODERATOR = "cluster-family", "cluster-rush", "cluster-moderator"
+# A published tribute's words, which a moderator takes down through one server.
+TAKEN_DOWN = "Words a moderator takes down during the rush"
 UPSTREAM_HEADER = "X-Bench-Upstream"
 
 SETUP = """
@@ -98,6 +102,9 @@ CandleEvent.objects.create(memorial=memorial, title="Seven o'clock", slug="{even
 moderator = get_user_model().objects.create_user("{moderator}", "moderator@example.org",
     "{password}", is_staff=True)
 moderator.groups.add(Group.objects.get(name="Moderators"))
+from tributes.models import Status, Tribute
+Tribute.objects.create(memorial=memorial, author_name="Cluster visitor", message="{taken_down}",
+    status=Status.APPROVED)
 """
 
 
@@ -665,6 +672,56 @@ def moderator_session(port: int, password: str) -> Row:
     return row
 
 
+def moderation_on_both(port: int, password: str, database_url: str) -> Row:
+    """Each server keeps the memorial page in its processes: a decision made through one is
+    still shown by neither on the next request (the page version is read with the memorial)."""
+    row = Row("moderation: a tribute shown by both, rejected through one, gone from both")
+    visitor = Browser(port, visitor_address(63_000))
+    page_path = f"/memorials/{MEMORIAL}/"
+
+    def servers_showing(expected: bool) -> set[str]:
+        servers = set()
+        for _ in range(4):
+            page = visitor.request("GET", page_path)
+            right = page.status == 200 and (TAKEN_DOWN in page.body) == expected
+            row.count(page, right)
+            row.check(right, "shown before the decision" if expected else "gone after it")
+            if right:
+                servers.add(page.server)
+        return servers
+
+    shown_on = servers_showing(True)
+    row.check(shown_on == {"A", "B"}, "both servers show the published tribute")
+    [(pk,)] = sql(database_url, "SELECT id FROM tributes_tribute WHERE message = %s", [TAKEN_DOWN])
+    moderator = Browser(port, visitor_address(63_001))
+    signed_in = moderator.request(
+        "POST",
+        "/admin/login/?next=/admin/",
+        fields={"username": MODERATOR, "password": password, "next": "/admin/"},
+    )
+    row.count(signed_in, signed_in.status == 302)
+    decided = moderator.request(
+        "POST",
+        "/admin/tributes/tribute/queue/",
+        fields={"item": f"tribute-{pk}", "decision": "reject", "reason": "other"},
+    )
+    row.count(decided, decided.status == 302)
+    row.check(decided.status == 302, "the moderator rejects it")
+    gone_on = servers_showing(False)
+    row.check(gone_on == {"A", "B"}, "both servers stop showing it at once")
+    row.rows = sql(
+        database_url,
+        "SELECT count(*) FROM tributes_tribute WHERE id = %s AND status = %s",
+        [pk, "rejected"],
+    )[0][0]
+    row.notes = [
+        f"shown by {', '.join(sorted(shown_on))}; rejected through {decided.server}; "
+        "the next page views, by "
+        f"{', '.join(sorted(gone_on)) or 'none'}, without it"
+    ]
+    return row
+
+
 class FormFields(html.parser.HTMLParser):
     """The fields of the form whose action is `action`, with their values as a browser sends them."""
 
@@ -807,7 +864,13 @@ def main() -> int:
             "production settings and rate limits, each with its own static, media and tmp folder"
         )
         subprocess.run([*production.MANAGE, "migrate", "--verbosity", "0"], env=env, check=True)
-        setup = SETUP.format(memorial=MEMORIAL, event=EVENT, moderator=MODERATOR, password=password)
+        setup = SETUP.format(
+            memorial=MEMORIAL,
+            event=EVENT,
+            moderator=MODERATOR,
+            password=password,
+            taken_down=TAKEN_DOWN,
+        )
         subprocess.run([*production.MANAGE, "shell", "-v", "0", "-c", setup], env=env, check=True)
         release = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="memorial-static-")))
         collect = [*production.MANAGE, "collectstatic", "--noinput", "-v", "0"]
@@ -862,6 +925,7 @@ def main() -> int:
         rows.append(already_lit_on_both(port, database_url))
         rows.append(rate_limit_across_servers(port, database_url))
         rows.append(moderator_session(port, password))
+        rows.append(moderation_on_both(port, password, database_url))
         media_roots = [media for _, media in servers]
         rows.append(photo_on_both(port, tribute_browser, tribute_fields, bucket, media_roots))
 
