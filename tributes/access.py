@@ -74,24 +74,23 @@ def get_visible_memorial(
     tributes). Given a `read_with_name` (the same for the same additions), the question asked
     for visitors without an account or share link is compiled once per process (the rush's
     page views: prepared_queries.py)."""
-    visitor = not request.user.is_authenticated and not share_links_held(request)
-    if read_with_name is not None and visitor:
-        return _visitors_memorial(slug, read_with, read_with_name)
-    # The service (funeral) is shown on the page: joined here rather than asked for later, as
-    # is whether the visitor owns it.
-    memorials = visible_memorials(request).select_related("service")
-    memorials = memorials.with_ownership_of(request.user)
-    if read_with is not None:
-        memorials = read_with(memorials)
-    return get_object_or_404(memorials, slug=slug)
 
+    def memorials() -> QuerySet[Memorial]:
+        # The service (funeral) is shown on the page: joined here rather than asked for later,
+        # as is whether the visitor owns it.
+        found = visible_memorials(request).select_related("service")
+        found = found.with_ownership_of(request.user)
+        return read_with(found) if read_with is not None else found
 
-def _visitors_memorial(slug: str, read_with, read_with_name: Hashable) -> Memorial:
-    def question():
-        memorials = Memorial.objects.visible_to(None).select_related("service")
-        return read_with(memorials).filter(slug=SLOT).order_by()[:2]
-
-    found = prepared(("visitors' memorial", read_with_name), question).run(slug)
+    if read_with_name is None or request.user.is_authenticated or share_links_held(request):
+        return get_object_or_404(memorials(), slug=slug)
+    # Every visitor without an account or share link asks the same question: built and
+    # compiled by the first of them in each process.
+    question = prepared(
+        ("visitors' memorial", read_with_name),
+        lambda: memorials().filter(slug=SLOT).order_by()[:2],
+    )
+    found = question.run(slug)
     if not found:
         raise Http404("No memorial here, or not for this visitor.")
     return found[0]

@@ -6,8 +6,8 @@ does. The page's rows (id, updated_at, love count) are read on every request, wi
 and its page version in its one query, on the memorial page's index (`with_tribute_page`); the
 tributes' HTML is rendered once and kept in the shared cache, keyed by the memorial, its page
 version (changed with every change that shows on the list, models.PageVersion), the cursor, the
-language and a digest of the rows read. A tribute that was unpublished or deleted is therefore never
-shown from a stale entry: its id is no longer read.
+language and a digest of the rows read. A tribute that was unpublished or deleted is therefore
+never shown from a stale entry: its id is no longer read.
 
 What differs per visitor (love sent or the Send love form, its submission key, CSRF, and the love
 count) is never cached: the cached HTML holds a `<!--love:ID-->` marker per tribute, filled on
