@@ -1,17 +1,21 @@
-"""Querysets compiled once per process (tributes/prepared_queries.py): the same models as the
-queryset itself gives, for whichever value is put in, from any thread."""
+"""Querysets and inserts compiled once per process (tributes/prepared_queries.py): the same
+models as the queryset itself gives, for whichever value is put in, and the same rows as save()
+stores, from any thread."""
 
 import datetime as dt
 import threading
+import uuid
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_save, pre_save
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.support.factories import MemorialFactory, TributeFactory
-from tributes.models import Memorial, Service, Visibility
-from tributes.prepared_queries import SLOT, PreparedQuery
+from tributes.models import Candle, Memorial, PageVersion, Service, Visibility
+from tributes.prepared_queries import SLOT, PreparedInsert, PreparedQuery, prepared_insert
 from tributes.views.tribute_list import with_tribute_page
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +108,100 @@ def test_a_visitors_page_view_compiles_no_sql_once_the_process_has_asked(memoria
     response = Client().get(memorial.get_absolute_url())
     assert response.status_code == 200 and memorial.name in response.text
     assert compiled == []
+
+
+def a_candle(memorial, **values) -> Candle:
+    lit_at = dt.datetime(2026, 12, 2, 19, 0, tzinfo=dt.UTC)
+    given = {
+        "memorial": memorial,
+        "name": "Ruby's nan",
+        "message": "Sending so much love",
+        "show_name": False,
+        "visitor_key": "a" * 64,
+        "time_zone": "Europe/London",
+        "lit_at": lit_at,
+        "burns_until": lit_at + dt.timedelta(hours=24),
+        "idempotency_key": uuid.uuid4(),
+    }
+    return Candle(**{**given, **values})
+
+
+def stored(candle) -> dict:
+    row = Candle.objects.filter(pk=candle.pk).values().get()
+    return {name: value for name, value in row.items() if name not in ("id", "idempotency_key")}
+
+
+def test_a_prepared_insert_stores_what_save_stores_with_the_same_sql(memorial):
+    saved, inserted = a_candle(memorial), a_candle(memorial)
+    with CaptureQueriesContext(connection) as by_save:
+        saved.save()
+    with CaptureQueriesContext(connection) as by_prepared:
+        prepared_insert(Candle).insert(inserted)
+    assert inserted.pk and inserted.pk != saved.pk
+    assert not inserted._state.adding and inserted._state.db == "default"
+    assert stored(inserted) == stored(saved)
+    assert Candle.objects.get(pk=inserted.pk).idempotency_key == inserted.idempotency_key
+    [save_sql], [prepared_sql] = by_save.captured_queries, by_prepared.captured_queries
+    assert prepared_sql["sql"].split(" VALUES ")[0] == save_sql["sql"].split(" VALUES ")[0]
+
+
+def test_a_prepared_insert_sends_the_signals_save_sends(memorial):
+    heard = []
+
+    def before(sender, instance, **kwargs):
+        heard.append(("pre_save", instance.pk))
+
+    def after(sender, instance, created, **kwargs):
+        heard.append(("post_save", created, instance.pk))
+
+    pre_save.connect(before, sender=Candle, weak=False)
+    post_save.connect(after, sender=Candle, weak=False)
+    try:
+        candle = a_candle(memorial)
+        prepared_insert(Candle).insert(candle)
+    finally:
+        pre_save.disconnect(before, sender=Candle)
+        post_save.disconnect(after, sender=Candle)
+    assert heard == [("pre_save", None), ("post_save", True, candle.pk)]
+
+
+def test_a_prepared_insert_refuses_a_row_the_database_refuses(memorial):
+    first = a_candle(memorial)
+    prepared_insert(Candle).insert(first)
+    again = a_candle(memorial, idempotency_key=first.idempotency_key)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        prepared_insert(Candle).insert(again)
+    assert again.pk is None
+    assert Candle.objects.filter(idempotency_key=first.idempotency_key).count() == 1
+
+
+def test_only_plain_models_are_prepared():
+    # A page version's key is its memorial's: nothing for the database to give back.
+    with pytest.raises(ValueError, match="is not a plain model"):
+        PreparedInsert(PageVersion)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_inserting_at_once_each_store_their_own_candle():
+    memorial = MemorialFactory(slug="wave-of-light")
+    errors, lit = [], []
+
+    def light(n):
+        try:
+            for m in range(10):
+                candle = a_candle(memorial, name=f"Lighter {n}-{m}")
+                prepared_insert(Candle).insert(candle)
+                lit.append((candle.pk, candle.name))
+        except Exception as error:  # Each thread on its own connection, or the test fails.
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=light, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(lit) == sorted(Candle.objects.filter(memorial=memorial).values_list("pk", "name"))
+    assert len(lit) == 60

@@ -238,6 +238,18 @@ def test_counters_in_redis_run_out_after_their_window(small_limits, counting_cac
 
 
 @pytest.mark.parametrize("counting_cache", ["redis"], indirect=True)
+def test_a_redis_that_forgot_the_counting_script_still_counts(small_limits, counting_cache):
+    # After a Redis restart (or SCRIPT FLUSH) the script must be sent again, not fail open.
+    server, prefix = counting_cache
+    visitor = Client()
+    assert [post(visitor).status_code for _ in range(2)] == [200, 200]
+    server.script_flush()
+    assert post(visitor).status_code == 429
+    visitor_counters = list(server.scan_iter(f"{prefix}:*rl:tribute.visitor:*"))
+    assert [int(server.get(key)) for key in visitor_counters] == [3]
+
+
+@pytest.mark.parametrize("counting_cache", ["redis"], indirect=True)
 def test_with_a_read_replica_listed_the_counting_is_done_on_the_primary(
     small_limits, settings, counting_cache
 ):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from tributes.models import BurnTime, Candle, CandleEvent, EventState, Memorial
 from tributes.moderation import screening
+from tributes.prepared_queries import prepared_insert
 from tributes.security import log as security_log
 from tributes.security import tokens
 
@@ -89,14 +90,15 @@ def _idempotency_key(submission_key: str):
 
 
 def _light_once(candle: Candle, same_visitor: Q | None = None) -> LitCandle:
-    """Save `candle` with one INSERT, or find the candle lit before it by the same form (its
-    idempotency key) or, in an event, by the same visitor (`same_visitor`)."""
+    """Save `candle` with one INSERT (compiled once per process: prepared_queries.py), or find
+    the candle lit before it by the same form (its idempotency key) or, in an event, by the same
+    visitor (`same_visitor`)."""
     # Outside a transaction the INSERT commits on its own (one round trip at the 7pm rush);
     # inside one, a savepoint keeps a conflict from spoiling the caller's transaction.
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
         with guard:
-            candle.save()
+            prepared_insert(Candle).insert(candle)
     except IntegrityError:
         earlier = Q(pk__in=[])
         if candle.idempotency_key is not None:

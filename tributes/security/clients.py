@@ -10,6 +10,7 @@ turned back into an address by someone who does not hold SECRET_KEY.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -53,8 +54,14 @@ def client_address(request: HttpRequest) -> str:
 def daily_secret(day: dt.date | None = None) -> bytes:
     """The hashing key for `day` (today, UTC, by default), derived from SECRET_KEY."""
     day = day or timezone.now().astimezone(dt.UTC).date()
+    return _daily_secret(settings.SECRET_KEY, day)
+
+
+# Every post hashes its address with today's key: derived once a day per process, not per post.
+@functools.lru_cache(maxsize=4)
+def _daily_secret(secret_key: str, day: dt.date) -> bytes:
     message = f"tributes.clients:{day.isoformat()}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
 
 
 def client_key(request: HttpRequest) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,4 +34,6 @@ def light_memorial_candle(request, slug):
         submission_key=form.cleaned_data["submission_key"],
     )
     messages.success(request, _("Thank you. Your candle is lit on this page."))
-    return remember_visitor(request, redirect(f"{memorial.get_absolute_url()}#light-a-candle"))
+    return remember_visitor(
+        request, HttpResponseRedirect(f"{memorial.get_absolute_url()}#light-a-candle")
+    )

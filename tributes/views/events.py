@@ -102,7 +102,9 @@ def light_candle(request, slug):
     # The page itself thanks the visitor beside their candle; only a second try needs a note.
     if lit.already_lit:
         messages.info(request, _("Your candle is already lit. It is shown below."))
-    return remember_visitor(request, redirect(f"{event.get_absolute_url()}#your-candle"))
+    return remember_visitor(
+        request, HttpResponseRedirect(f"{event.get_absolute_url()}#your-candle")
+    )
 
 
 @require_GET

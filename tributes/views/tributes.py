@@ -6,6 +6,7 @@ from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -153,7 +154,7 @@ def send_love(request, slug, pk):
     # Back to the page of tributes the love was sent from (a cursor of ours, or the first page).
     before = parse_cursor(request.POST.get("before", ""))
     query = f"?before={before}" if before else ""
-    response = redirect(f"{memorial.get_absolute_url()}{query}#tribute-{tribute.pk}")
+    response = HttpResponseRedirect(f"{memorial.get_absolute_url()}{query}#tribute-{tribute.pk}")
     return remember_visitor(request, response)
 
 
