@@ -19,7 +19,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -88,24 +87,17 @@ def main() -> None:
         "from tributes import bulk_demo; from tributes.models import CandleEvent; "
         "print(CandleEvent.objects.get(slug=bulk_demo.LIVE_EVENT_SLUG).get_absolute_url())",
     ).strip()
-    light = (
-        urlencode(
-            {
-                "name": "Someone who remembers",
-                "show_name": "on",
-                "message": "",
-                "csrfmiddlewaretoken": loadtest.CSRF_TOKEN,
-            }
-        )
-        + "&submission_key={key}"
-    )
     loads = {
         "one INSERT": {
             "path": "/bench/insert-one-row/",
             "body": f"csrfmiddlewaretoken={loadtest.CSRF_TOKEN}",
             "expect": 204,
         },
-        "light a candle": {"path": f"{event_path}light/", "body": light, "expect": 302},
+        "light a candle": {
+            "path": f"{event_path}light/",
+            "body": loadtest.LIGHT_FORM,
+            "expect": 302,
+        },
     }
     print("bench/cpu_split: CPU per request, by process kind")
     print(f"  machine: {machine()}")

@@ -43,6 +43,19 @@ POST_HEADERS = {
     "Origin": "https://127.0.0.1",
     "Referer": "https://127.0.0.1/",
 }
+# A first-time visitor's candle in an event, as its form sends it (wrk.lua puts a new submission
+# key in "{key}" on every request).
+LIGHT_FORM = (
+    urllib.parse.urlencode(
+        {
+            "name": "Someone who remembers",
+            "show_name": "on",
+            "message": "",
+            "csrfmiddlewaretoken": CSRF_TOKEN,
+        }
+    )
+    + "&submission_key={key}"
+)
 # As nginx (deploy/nginx.conf) tells gunicorn: the host asked for, and that it came over https.
 PROXY_HEADERS = {
     "Host": "127.0.0.1",
